@@ -1,0 +1,29 @@
+export { decryptLarkEvent, encryptLarkEvent } from './decrypt-event.js';
+export {
+  codeForLark,
+  isLarkApiError,
+  LarkApiError,
+  type LarkApiErrorCode,
+  toLarkApiError,
+} from './lark-error.js';
+export {
+  type FetchedMessage,
+  MAX_UPLOAD_BYTES,
+  Messenger,
+  type MessengerOptions,
+  type SendOptions,
+  type SentMessage,
+} from './messenger.js';
+export { normalizeMessage } from './normalize-message.js';
+export { BodyTooLargeError, readRawBody } from './read-raw-body.js';
+export { createReceiverRouter, type ReceiverOptions } from './receiver.js';
+export { resolveDomain } from './resolve-domain.js';
+export type { IncomingMessage, LarkEvent, LarkEventHeader } from './types.js';
+export { computeLarkSignature, type SignatureInput, verifyLarkSignature } from './verify-signature.js';
+export {
+  createWsReceiver,
+  startWsReceiver,
+  toSchema2,
+  type WsReceiver,
+  type WsReceiverOptions,
+} from './ws-receiver.js';
