@@ -26,7 +26,10 @@ export interface SignedHeaders {
 
 // RFC 3986: everything but A-Za-z0-9-_.~ is percent-encoded (encodeURIComponent leaves !'()* alone).
 export function rfc3986(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 export function canonicalQuery(query: SignInput['query']): string {
@@ -38,7 +41,10 @@ export function canonicalQuery(query: SignInput['query']): string {
 }
 
 export function xDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 const sha256Hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -56,7 +62,8 @@ export function sign(input: SignInput): SignedHeaders {
   const shortDate = now.slice(0, 8);
   const bodyHash = sha256Hex(input.body);
   const headers = new Map<string, string>();
-  for (const [name, value] of Object.entries(input.headers ?? {})) headers.set(name.toLowerCase(), value.trim());
+  for (const [name, value] of Object.entries(input.headers ?? {}))
+    headers.set(name.toLowerCase(), value.trim());
   headers.set('host', input.host);
   headers.set('x-content-sha256', bodyHash);
   headers.set('x-date', now);

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { isJimengError, type JimengError } from '../../src/jimeng/errors.js';
+import { type VideoRequest, validateRequest } from '../../src/jimeng/validate.js';
+import { gif, jpeg, png, webp } from './images.js';
+
+function fails(req: VideoRequest): JimengError {
+  try {
+    validateRequest(req);
+  } catch (err) {
+    if (isJimengError(err)) return err;
+    throw err;
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('validateRequest', () => {
+  it('builds a t2v body with defaults (5 s → 121 frames, 16:9, seed -1)', () => {
+    const v = validateRequest({ model: '720p', prompt: '  千军万马  ' });
+    expect(v.body).toEqual({
+      req_key: 'jimeng_t2v_v30',
+      prompt: '千军万马',
+      seed: -1,
+      frames: 121,
+      aspect_ratio: '16:9',
+    });
+    expect(
+      validateRequest({ model: '1080p', prompt: 'x', duration: 10, ratio: '9:16', seed: 42 }).body,
+    ).toEqual({
+      req_key: 'jimeng_t2v_v30_1080p',
+      prompt: 'x',
+      seed: 42,
+      frames: 241,
+      aspect_ratio: '9:16',
+    });
+  });
+
+  it('counts prompt length in code points (800 emoji ok, 801 not), and rejects empty prompts', () => {
+    expect(validateRequest({ model: '720p', prompt: '😺'.repeat(800) }).body.prompt).toHaveLength(1600);
+    const e = fails({ model: '720p', prompt: '猫'.repeat(801) });
+    expect(e.code).toBe('PROMPT_TOO_LONG');
+    expect(e.userMessage).toContain('801');
+    expect(e.audience).toBe('user');
+    expect(e.retryable).toBe(false);
+    expect(fails({ model: '720p', prompt: '   ' }).code).toBe('PROMPT_EMPTY');
+  });
+
+  it('rejects bad durations, ratios, seeds and models', () => {
+    expect(fails({ model: '720p', prompt: 'x', duration: 7 as 5 }).code).toBe('BAD_DURATION');
+    const r = fails({ model: '720p', prompt: 'x', ratio: '5:4' });
+    expect(r.code).toBe('BAD_RATIO');
+    expect(r.userMessage).toContain('5:4');
+    expect(fails({ model: '720p', prompt: 'x', ratio: '' }).code).toBe('BAD_RATIO');
+    expect(fails({ model: '720p', prompt: 'x', seed: 1.5 }).code).toBe('BAD_SEED');
+    expect(fails({ model: '720p', prompt: 'x', seed: -2 }).code).toBe('BAD_SEED');
+    expect(fails({ model: '4k', prompt: 'x' }).code).toBe('BAD_MODEL');
+  });
+
+  it('checks model capabilities: image required / not allowed / count', () => {
+    expect(fails({ model: 'jimeng_i2v_first_v30', prompt: 'x' }).code).toBe('IMAGE_REQUIRED');
+    expect(fails({ model: 'jimeng_t2v_v30', prompt: 'x', image: { bytes: png(640, 480) } }).code).toBe(
+      'IMAGE_NOT_ALLOWED',
+    );
+    expect(
+      fails({ model: 'jimeng_i2v_first_tail_v30', prompt: 'x', image: { bytes: png(640, 480) } }).code,
+    ).toBe('IMAGE_COUNT');
+    expect(
+      fails({
+        model: 'pro',
+        prompt: 'x',
+        image: { url: 'https://a/1.png' },
+        images: [{ url: 'https://a/2.png' }],
+      }).code,
+    ).toBe('IMAGE_COUNT');
+  });
+
+  it('i2v by bytes: base64 body, no aspect_ratio, a given ratio is ignored with a warning', () => {
+    const bytes = jpeg(1280, 720);
+    const v = validateRequest({
+      model: '720p',
+      prompt: '动起来',
+      image: { bytes },
+      ratio: '1:1',
+      duration: 10,
+    });
+    expect(v.model.reqKey).toBe('jimeng_i2v_first_v30');
+    expect(v.body).toEqual({
+      req_key: 'jimeng_i2v_first_v30',
+      prompt: '动起来',
+      seed: -1,
+      frames: 241,
+      binary_data_base64: [bytes.toString('base64')],
+    });
+    expect(v.warnings).toHaveLength(1);
+  });
+
+  it('i2v by URL sends image_urls; pro with an image ignores the ratio; two images pick first+tail', () => {
+    const v = validateRequest({
+      model: 'pro',
+      prompt: 'x',
+      ratio: '9:16',
+      image: { url: 'https://img.example/a.png' },
+    });
+    expect(v.body).toEqual({
+      req_key: 'jimeng_ti2v_v30_pro',
+      prompt: 'x',
+      seed: -1,
+      frames: 121,
+      image_urls: ['https://img.example/a.png'],
+    });
+    const pro = validateRequest({ model: 'pro', prompt: 'x', ratio: '21:9' });
+    expect(pro.body.aspect_ratio).toBe('21:9');
+    const tail = validateRequest({
+      model: '1080p',
+      prompt: 'x',
+      image: { bytes: png(800, 600) },
+      images: [{ bytes: png(800, 600) }],
+    });
+    expect(tail.model.reqKey).toBe('jimeng_i2v_first_tail_v30_1080');
+    expect(tail.body.binary_data_base64).toHaveLength(2);
+    expect(
+      fails({
+        model: '1080p',
+        prompt: 'x',
+        image: { bytes: png(800, 600) },
+        images: [{ url: 'https://a/b.png' }],
+      }).code,
+    ).toBe('IMAGE_MIXED');
+  });
+
+  it('checks image bytes: format, size, dimensions, aspect', () => {
+    const i2v = (bytes: Uint8Array) => fails({ model: '720p', prompt: 'x', image: { bytes } });
+    expect(i2v(gif()).code).toBe('IMAGE_FORMAT');
+    expect(i2v(webp()).code).toBe('IMAGE_FORMAT');
+    expect(i2v(Buffer.from('not an image')).code).toBe('IMAGE_FORMAT');
+    const max = Math.floor(4.7 * 1024 * 1024);
+    expect(
+      validateRequest({ model: '720p', prompt: 'x', image: { bytes: png(800, 600, max) } }).body,
+    ).toBeTruthy();
+    expect(i2v(png(800, 600, max + 1)).code).toBe('IMAGE_TOO_LARGE');
+    expect(i2v(jpeg(800, 600, { padTo: 5_000_000 })).code).toBe('IMAGE_TOO_LARGE');
+    expect(i2v(png(319, 400)).code).toBe('IMAGE_DIMENSIONS');
+    expect(i2v(png(4097, 2000)).code).toBe('IMAGE_DIMENSIONS');
+    expect(validateRequest({ model: '720p', prompt: 'x', image: { bytes: png(320, 960) } })).toBeTruthy();
+    expect(validateRequest({ model: '720p', prompt: 'x', image: { bytes: jpeg(4096, 4096) } })).toBeTruthy();
+    const aspect = i2v(jpeg(1000, 3001));
+    expect(aspect.code).toBe('IMAGE_ASPECT');
+    expect(aspect.userMessage).toMatch(/3:1/);
+  });
+
+  it('checks URL schemes only', () => {
+    expect(fails({ model: '720p', prompt: 'x', image: { url: 'ftp://a/b.png' } }).code).toBe('IMAGE_URL');
+    expect(fails({ model: '720p', prompt: 'x', image: { url: '/etc/passwd' } }).code).toBe('IMAGE_URL');
+    expect(
+      validateRequest({ model: '720p', prompt: 'x', image: { url: 'http://a/b.gif' } }).body.image_urls,
+    ).toEqual(['http://a/b.gif']);
+  });
+});
