@@ -1,0 +1,82 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Store } from './store/store.js';
+
+/** Prometheus metrics for one bot instance (own registry, so several can live in one process). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly jimengCalls = new Counter({
+    name: 'jimeng_calls_total',
+    help: 'Jimeng API calls by action and outcome code (10000 = success)',
+    labelNames: ['action', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly events = new Counter({
+    name: 'lark_events_total',
+    help: 'Feishu events received, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly timeToAnswer = new Histogram({
+    name: 'bot_time_to_answer_seconds',
+    help: 'From the /video message to its final answer (video or failure)',
+    labelNames: ['outcome'] as const,
+    buckets: [5, 15, 30, 60, 90, 120, 180, 300, 600, 1200, 3600],
+    registers: [this.registry],
+  });
+
+  constructor(store?: Store) {
+    if (!store) return;
+    new Gauge({
+      name: 'bot_jobs',
+      help: 'Jobs in the store by state',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        const counts: Record<string, number> = {
+          queued: 0,
+          submitting: 0,
+          running: 0,
+          delivered: 0,
+          failed: 0,
+          cancelled: 0,
+        };
+        for (const j of store.jobs()) counts[j.state] = (counts[j.state] ?? 0) + 1;
+        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      },
+    });
+    new Gauge({
+      name: 'bot_queue_depth',
+      help: 'Jobs waiting to be submitted to Jimeng',
+      registers: [this.registry],
+      collect() {
+        this.set(store.jobs().filter((j) => j.state === 'queued').length);
+      },
+    });
+  }
+
+  /** Wraps fetch so every Jimeng call is counted by its outcome code, without the client knowing. */
+  instrumentJimengFetch(inner: typeof fetch = fetch): typeof fetch {
+    return async (input, init) => {
+      const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+      const action = url.searchParams.get('Action') ?? 'other';
+      try {
+        const res = await inner(input, init);
+        res
+          .clone()
+          .json()
+          .then(
+            (b: { code?: number; ResponseMetadata?: { Error?: { Code?: string } } }) =>
+              this.jimengCalls.inc({
+                action,
+                code: String(b?.code ?? b?.ResponseMetadata?.Error?.Code ?? res.status),
+              }),
+            () => this.jimengCalls.inc({ action, code: `http_${res.status}` }),
+          );
+        return res;
+      } catch (err) {
+        this.jimengCalls.inc({ action, code: 'network' });
+        throw err;
+      }
+    };
+  }
+}
