@@ -1,0 +1,187 @@
+import type { Server } from 'node:http';
+import Router from '@koa/router';
+import Koa from 'koa';
+import { Bot } from './bot/bot.js';
+import { JobRunner } from './bot/job-runner.js';
+import type { Config } from './config.js';
+import { JimengClient } from './jimeng/client.js';
+import { Messenger } from './lark/messenger.js';
+import { createReceiverRouter } from './lark/receiver.js';
+import { startWsReceiver } from './lark/ws-receiver.js';
+import { type Logger, silentLogger } from './log.js';
+import { Metrics } from './metrics.js';
+import { Store } from './store/store.js';
+
+export interface AppOptions {
+  config: Config;
+  logger?: Logger;
+  /** Overrides for tests and the sandbox. */
+  fetch?: typeof fetch;
+  jimengRetryBaseMs?: number;
+  minPollMs?: number;
+  /** Lets the sandbox add its own routes (chat page) to the same Koa app. */
+  extraRoutes?: Router;
+}
+
+export interface App {
+  koa: Koa;
+  store: Store;
+  bot: Bot;
+  runner: JobRunner;
+  metrics: Metrics;
+  messenger: Messenger;
+  jimeng: JimengClient;
+  /** Set once listening. */
+  url: string;
+  server: Server | undefined;
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the pieces together: store → Jimeng client → messenger → job runner → bot → receiver.
+ * `listen()` resumes persisted work before it accepts events and reports ready on /healthz.
+ */
+export async function createApp(opts: AppOptions): Promise<App> {
+  const { config } = opts;
+  const log = opts.logger ?? silentLogger;
+  const store = await Store.open({
+    dir: config.dataDir,
+    finishedJobs: config.retention.finishedJobs,
+    finishedJobDays: config.retention.finishedJobDays,
+    ledgerDays: config.retention.ledgerDays,
+    logger: log,
+  });
+  const metrics = new Metrics(store);
+  const jimeng = new JimengClient({
+    accessKeyId: config.jimeng.accessKeyId,
+    secretAccessKey: config.jimeng.secretAccessKey,
+    endpoint: config.jimeng.endpoint,
+    qps: config.jimeng.qps,
+    maxConcurrent: config.jimeng.maxConcurrent,
+    fetch: metrics.instrumentJimengFetch(opts.fetch ?? globalThis.fetch),
+    logger: log.child({ component: 'jimeng' }),
+    ...(opts.jimengRetryBaseMs !== undefined ? { retryBaseMs: opts.jimengRetryBaseMs } : {}),
+  });
+  const messenger = new Messenger({
+    appId: config.lark.appId,
+    appSecret: config.lark.appSecret,
+    domain: config.lark.domain,
+    logger: log.child({ component: 'lark' }),
+  });
+  const runner = new JobRunner({
+    store,
+    jimeng,
+    messenger,
+    metrics,
+    logger: log.child({ component: 'jobs' }),
+    locale: config.locale,
+    maxConcurrent: config.jimeng.maxConcurrent,
+    expectedGenerationMs: config.jimeng.expectedGenerationSeconds * 1000,
+    taskTimeoutMs: config.jimeng.taskTimeoutMinutes * 60_000,
+    ...(opts.minPollMs !== undefined ? { minPollMs: opts.minPollMs } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
+  const bot = new Bot({
+    store,
+    runner,
+    messenger,
+    metrics,
+    policy: config.quota,
+    admins: config.admins,
+    defaults: {
+      model: config.jimeng.defaultModel,
+      duration: config.jimeng.defaultDuration,
+      ratio: config.jimeng.defaultRatio,
+    },
+    locale: config.locale,
+    logger: log.child({ component: 'bot' }),
+  });
+
+  let ready = false;
+  let stopWs: (() => Promise<void> | void) | undefined;
+  const koa = new Koa();
+  koa.proxy = true;
+  const router = new Router();
+  router.get('/healthz', (ctx) => {
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { ok: ready };
+  });
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+  koa.use(router.routes());
+  if (config.lark.transport === 'webhook') {
+    const receiver = createReceiverRouter({
+      verificationToken: config.lark.verificationToken,
+      ...(config.lark.encryptKey ? { encryptKey: config.lark.encryptKey } : {}),
+      onEvent: bot.onEvent,
+      maxBodyBytes: config.lark.maxBodyBytes,
+      logger: log.child({ component: 'receiver' }),
+    });
+    koa.use(receiver.routes()).use(receiver.allowedMethods());
+  }
+  if (opts.extraRoutes) koa.use(opts.extraRoutes.routes()).use(opts.extraRoutes.allowedMethods());
+
+  const app: App = {
+    koa,
+    store,
+    bot,
+    runner,
+    metrics,
+    messenger,
+    jimeng,
+    url: '',
+    server: undefined,
+    async listen(port = config.port, host?: string) {
+      try {
+        const info = await messenger.botInfo();
+        bot.botOpenId = info.openId;
+        log.info({ bot: info.name, openId: info.openId }, 'connected to Feishu');
+      } catch (err) {
+        log.warn(
+          { err: String(err) },
+          'could not read the bot identity from Feishu (check LARK_APP_ID / LARK_APP_SECRET and that the bot capability is enabled); any leading @mention will count as @bot',
+        );
+      }
+      await runner.start();
+      await bot.start();
+      const server = koa.listen(port, host);
+      await new Promise<void>((resolve, reject) => {
+        server.once('listening', resolve);
+        server.once('error', reject);
+      });
+      app.server = server;
+      const addr = server.address();
+      const actualPort = typeof addr === 'object' && addr ? addr.port : port;
+      app.url = `http://${host && host !== '0.0.0.0' ? host : '127.0.0.1'}:${actualPort}`;
+      if (config.lark.transport === 'websocket') {
+        stopWs = await startWsReceiver({
+          appId: config.lark.appId,
+          appSecret: config.lark.appSecret,
+          domain: config.lark.domain,
+          ...(config.lark.encryptKey ? { encryptKey: config.lark.encryptKey } : {}),
+          onEvent: bot.onEvent,
+          logger: log.child({ component: 'ws' }),
+        });
+      }
+      ready = true;
+      return app.url;
+    },
+    async close() {
+      ready = false;
+      await stopWs?.();
+      const server = app.server;
+      if (server) {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections?.();
+        await closed;
+      }
+      await bot.stop();
+      await runner.stop();
+      await store.close();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import type Router from '@koa/router';
+import { type App, createApp } from '../app.js';
+import type { Config } from '../config.js';
+import { type Logger, silentLogger } from '../log.js';
+import { type ChatPage, createChatPage } from './chat-page.js';
+import { type FakeFeishu, startFakeFeishu } from './fake-feishu.js';
+import {
+  type JimengSimulator,
+  type JimengSimulatorOptions,
+  startJimengSimulator,
+} from './jimeng-simulator.js';
+import { buildMessageEvent, postEvent } from './lark-event-builder.js';
+import { SANDBOX_ADMIN_IDS, SANDBOX_CHAT } from './sandbox-users.js';
+
+export interface SandboxOptions {
+  config: Config;
+  logger?: Logger;
+  /** How long the simulator takes per video (default 8 s: long enough to watch the card change). */
+  generationMs?: number;
+  simulator?: Partial<JimengSimulatorOptions>;
+  /** Port for the bot (default config.port; 0 = a free one). */
+  port?: number;
+  host?: string;
+  /** Extra routes on the bot's own Koa app (the chat page). */
+  routes?: (sandbox: Omit<Sandbox, 'app' | 'pageUrl'>) => Router;
+  /** Serve the web chat page (src/sandbox/chat-page.ts) at `/` (default false; `npm start` turns it on). */
+  chatPage?: boolean;
+  /** Shorter timings for tests. */
+  minPollMs?: number;
+  jimengRetryBaseMs?: number;
+}
+
+export interface SandboxMessage {
+  chatId?: string;
+  chatType?: 'group' | 'p2p';
+  senderOpenId: string;
+  text?: string;
+  /** Raw content for non-text messages. */
+  msgType?: string;
+  content?: object;
+  mentions?: { key: string; openId: string; name: string }[];
+  parentId?: string;
+  /** The same message id again (a Feishu re-push). */
+  messageId?: string;
+}
+
+export interface Sandbox {
+  app: App;
+  feishu: FakeFeishu;
+  jimeng: JimengSimulator;
+  config: Config;
+  pageUrl: string;
+  webhookUrl: string;
+  /** A user posts a message: stored in the fake Feishu, then delivered to the bot as Feishu would. */
+  send(msg: SandboxMessage): Promise<{ messageId: string; status: number }>;
+  /** A user posts an image; returns the image message id (reply to it for image-to-video). */
+  sendImage(input: {
+    chatId?: string;
+    senderOpenId: string;
+    bytes: Uint8Array;
+  }): Promise<{ messageId: string }>;
+  close(): Promise<void>;
+}
+
+const hex = (n: number) => randomBytes(n).toString('hex');
+export { SANDBOX_CHAT };
+
+/**
+ * The whole bot on one machine with no credentials: the real app (receiver, bot, job runner,
+ * store) talking HTTP to an in-process fake Feishu Open API and the Jimeng simulator. Events are
+ * encrypted and signed with a fresh key exactly as Feishu does, so the production path runs.
+ */
+export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
+  const log = opts.logger ?? silentLogger;
+  const appId = `cli_sandbox${hex(6)}`;
+  const appSecret = hex(16);
+  const encryptKey = hex(16);
+  const verificationToken = hex(16);
+  const accessKeyId = `AKSANDBOX${hex(4)}`;
+  const secretAccessKey = hex(20);
+  const generationMs = opts.generationMs ?? 8000;
+  const feishu = await startFakeFeishu({ appId, appSecret, botName: '即梦视频助手', logger: log });
+  const jimeng = await startJimengSimulator({
+    accessKeyId,
+    secretAccessKey,
+    generationMs,
+    logger: log,
+    ...opts.simulator,
+  });
+  const config: Config = {
+    ...opts.config,
+    sandbox: true,
+    // The chat page's simulated admin can try the admin commands.
+    admins: [...new Set([...opts.config.admins, ...SANDBOX_ADMIN_IDS])],
+    lark: {
+      ...opts.config.lark,
+      appId,
+      appSecret,
+      encryptKey,
+      verificationToken,
+      domain: feishu.url,
+      transport: 'webhook',
+    },
+    jimeng: {
+      ...opts.config.jimeng,
+      accessKeyId,
+      secretAccessKey,
+      endpoint: jimeng.url,
+      expectedGenerationSeconds: generationMs / 1000,
+    },
+  };
+
+  let webhookUrl = '';
+  const send: Sandbox['send'] = async (m) => {
+    const chatId = m.chatId ?? SANDBOX_CHAT;
+    const chatType = m.chatType ?? 'group';
+    const msgType = m.msgType ?? 'text';
+    const content = m.content ?? { text: m.text ?? '' };
+    const messageId =
+      m.messageId ??
+      feishu.addUserMessage({
+        chatId,
+        chatType,
+        senderOpenId: m.senderOpenId,
+        msgType,
+        content,
+        ...(m.parentId ? { parentId: m.parentId } : {}),
+        ...(m.mentions ? { mentions: m.mentions } : {}),
+      });
+    const stored = feishu.getStoredMessage(messageId);
+    const event = buildMessageEvent({
+      appId,
+      token: verificationToken,
+      messageId,
+      chatId,
+      chatType,
+      senderOpenId: m.senderOpenId,
+      msgType,
+      content,
+      ...(m.mentions ? { mentions: m.mentions } : {}),
+      ...(m.parentId ? { parentId: m.parentId } : {}),
+      ...(stored?.rootId ? { rootId: stored.rootId } : {}),
+      ...(stored?.threadId ? { threadId: stored.threadId } : {}),
+    });
+    const res = await postEvent(webhookUrl, event, { encryptKey });
+    return { messageId, status: res.status };
+  };
+  const sendImage: Sandbox['sendImage'] = async (input) => {
+    const { messageId } = feishu.addImageMessage({
+      chatId: input.chatId ?? SANDBOX_CHAT,
+      senderOpenId: input.senderOpenId,
+      bytes: input.bytes,
+    });
+    return { messageId };
+  };
+  let chatPage: ChatPage | undefined;
+  const close = async () => {
+    chatPage?.close();
+    await app.close();
+    await Promise.all([feishu.close(), jimeng.close()]);
+  };
+  const partial = { feishu, jimeng, config, webhookUrl: '', send, sendImage, close };
+
+  if (opts.chatPage && !opts.routes) chatPage = createChatPage(partial);
+  const extraRoutes = opts.routes ? opts.routes(partial) : chatPage?.router;
+  const app = await createApp({
+    config,
+    logger: log,
+    ...(extraRoutes ? { extraRoutes } : {}),
+    ...(opts.minPollMs !== undefined ? { minPollMs: opts.minPollMs } : {}),
+    ...(opts.jimengRetryBaseMs !== undefined ? { jimengRetryBaseMs: opts.jimengRetryBaseMs } : {}),
+  });
+  const url = await app.listen(opts.port ?? config.port, opts.host ?? '127.0.0.1');
+  webhookUrl = `${url}/webhook/event`;
+  partial.webhookUrl = webhookUrl;
+  return { ...partial, app, pageUrl: `${url}/`, webhookUrl };
+}

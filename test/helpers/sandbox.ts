@@ -1,0 +1,44 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/start-sandbox.js';
+
+export const ALICE = 'ou_alice000000000000000000000000001';
+export const BOB = 'ou_bob00000000000000000000000000002';
+export const ADMIN = 'ou_admin0000000000000000000000000003';
+
+/** The real app wired to the fake Feishu and the Jimeng simulator over loopback, with fast timings. */
+export async function testSandbox(
+  env: Record<string, string> = {},
+  opts: Partial<Omit<SandboxOptions, 'config'>> = {},
+): Promise<Sandbox> {
+  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'jimeng-bot-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    BOT_ADMINS: ADMIN,
+    QUOTA_USER_DAILY: '20',
+    JIMENG_QPS: '20',
+    ...env,
+  });
+  return startSandbox({ config, port: 0, generationMs: 300, minPollMs: 50, jimengRetryBaseMs: 10, ...opts });
+}
+
+/** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
+export async function waitFor<T>(
+  check: () => T | undefined | false | null,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function contentOf(m: { content: string }): Record<string, unknown> {
+  return JSON.parse(m.content) as Record<string, unknown>;
+}
