@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
+import { ADMIN, ALICE, BOB, contentOf, testSandbox, waitFor } from '../helpers/sandbox.js';
+
+let sb: Sandbox;
+afterEach(async () => {
+  await sb?.close();
+});
+
+const replies = (s: Sandbox, messageId: string) =>
+  s.feishu.botMessages().filter((m) => m.parentId === messageId || m.rootId === messageId);
+const textOf = (s: Sandbox, messageId: string) =>
+  replies(s, messageId)
+    .filter((m) => m.msgType === 'text')
+    .map((m) => String(contentOf(m).text))
+    .join('\n');
+const answered = (s: Sandbox, messageId: string) =>
+  waitFor(() => replies(s, messageId)[0], 10_000, 'an answer');
+const mediaOf = (s: Sandbox, messageId: string) => replies(s, messageId).filter((m) => m.msgType === 'media');
+const aliceMention = { key: '@_user_1', openId: ALICE, name: 'Alice' };
+
+async function say(s: Sandbox, senderOpenId: string, text: string, mentions?: (typeof aliceMention)[]) {
+  const { messageId } = await s.send({ senderOpenId, text, ...(mentions ? { mentions } : {}) });
+  await answered(s, messageId);
+  return messageId;
+}
+
+describe('quotas and admin commands (over the real receiver)', () => {
+  it("an admin sets a user's quota to 1: the second /video is refused and never submitted", async () => {
+    sb = await testSandbox();
+    const set = await say(sb, ADMIN, '/quota set @_user_1 1', [aliceMention]);
+    expect(textOf(sb, set)).toContain('1');
+    const first = await say(sb, ALICE, '/video 第一只猫');
+    await waitFor(() => mediaOf(sb, first)[0], 10_000, 'first video');
+    const second = await say(sb, ALICE, '/video 第二只猫');
+    expect(textOf(sb, second)).toMatch(/额度已用完（1\/1）/);
+    expect(sb.jimeng.stats.submits).toBe(1);
+    expect([...sb.jimeng.tasks.values()].map((t) => t.prompt)).toEqual(['第一只猫']);
+    // Bob is unaffected.
+    const bob = await say(sb, BOB, '/video 小狗');
+    expect(replies(sb, bob).some((m) => m.msgType === 'interactive')).toBe(true);
+  });
+
+  it("a non-admin's /quota set is refused politely and changes nothing", async () => {
+    sb = await testSandbox({ QUOTA_USER_DAILY: '2' });
+    const m = await say(sb, BOB, '/quota set @_user_1 0', [aliceMention]);
+    expect(textOf(sb, m)).toContain('管理员');
+    expect(sb.app.store.data.userLimits).toEqual({});
+    expect(sb.app.store.data.adminLog).toEqual([]);
+    const pause = await say(sb, BOB, '/pause 不给用');
+    expect(textOf(sb, pause)).toContain('管理员');
+    expect(sb.app.store.data.paused).toBeNull();
+    const q = await say(sb, ALICE, '/quota');
+    expect(textOf(sb, q)).toContain('0 / 2');
+  });
+
+  it('concurrent requests against a quota of one produce exactly one job', async () => {
+    sb = await testSandbox({ QUOTA_USER_DAILY: '1', QUOTA_MAX_IN_FLIGHT: '10' });
+    const sent = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => sb.send({ senderOpenId: ALICE, text: `/video 并发 ${i}` })),
+    );
+    for (const s of sent) await answered(sb, s.messageId);
+    expect(sb.app.store.jobs()).toHaveLength(1);
+    const refusals = sent.filter((s) => textOf(sb, s.messageId).includes('额度已用完'));
+    expect(refusals).toHaveLength(7);
+    expect(sb.app.store.data.ledger).toHaveLength(1);
+  });
+
+  it('a content-risk failure refunds the quota and the budget', async () => {
+    sb = await testSandbox({ QUOTA_USER_DAILY: '1' });
+    const m = await say(sb, ALICE, '/video RISK 不当内容');
+    await waitFor(() => sb.app.store.jobs()[0]?.state === 'failed', 10_000, 'failure');
+    const day = sb.app.store.jobs()[0]!.day;
+    expect(sb.app.store.data.usage[day]).toMatchObject({ users: { [ALICE]: 0 }, yuan: 0 });
+    expect(sb.app.store.data.ledger[0]).toMatchObject({ outcome: 'refunded', user: ALICE });
+    const q = await say(sb, ALICE, '/quota');
+    expect(textOf(sb, q)).toContain('已用 0 / 1');
+    expect(m).toBeTruthy();
+  });
+
+  it('the global budget stops new jobs and tells users why', async () => {
+    // 720P × 5 s = 3 元: a 5 元 budget takes one video, not two.
+    sb = await testSandbox({ BUDGET_DAILY_YUAN: '5' });
+    const first = await say(sb, ALICE, '/video 预算内');
+    await waitFor(() => mediaOf(sb, first)[0], 10_000, 'video');
+    const second = await say(sb, BOB, '/video 超预算');
+    expect(textOf(sb, second)).toMatch(/预算/);
+    expect(sb.jimeng.stats.submits).toBe(1);
+  });
+
+  it('/pause stops new jobs with the reason; /resume lets them through; both are recorded in /usage', async () => {
+    sb = await testSandbox();
+    await say(sb, ADMIN, '/pause 月底预算盘点');
+    const refused = await say(sb, ALICE, '/video 暂停中');
+    expect(textOf(sb, refused)).toContain('月底预算盘点');
+    expect(sb.app.store.jobs()).toHaveLength(0);
+    await say(sb, ADMIN, '/resume');
+    const ok = await say(sb, ALICE, '/video 恢复了');
+    await waitFor(() => mediaOf(sb, ok)[0], 10_000, 'video');
+    await say(sb, ADMIN, '/quota add @_user_1 3', [aliceMention]);
+    const usage = await say(sb, ADMIN, '/usage today');
+    const card = replies(sb, usage).find((m) => m.msgType === 'interactive')!;
+    expect(card.content).toContain('pause');
+    expect(card.content).toContain('resume');
+    expect(card.content).toContain('quota add');
+    expect(card.content).toContain('3.00 元');
+    expect(card.content).toContain('jimeng_t2v_v30');
+    expect(sb.app.store.data.adminLog.map((a) => a.action)).toEqual(['pause', 'resume', 'quota add']);
+  });
+
+  it('/cancel refunds a queued job; /jobs lists own jobs with states', async () => {
+    // One task at a time and slow generation: the second job waits in the queue.
+    sb = await testSandbox({ JIMENG_MAX_CONCURRENT: '1', QUOTA_MAX_IN_FLIGHT: '5' }, { generationMs: 3000 });
+    await say(sb, ALICE, '/video 第一个');
+    await say(sb, ALICE, '/video 第二个');
+    const queued = await waitFor(() =>
+      sb.app.store.jobs().find((j) => j.prompt === '第二个' && j.state === 'queued'),
+    );
+    const list = await say(sb, ALICE, '/jobs');
+    expect(textOf(sb, list)).toContain(queued.id);
+    expect(textOf(sb, list)).toContain('排队中');
+    const notMine = await say(sb, BOB, `/cancel ${queued.id}`);
+    expect(textOf(sb, notMine)).toContain('只能取消自己的任务');
+    const cancel = await say(sb, ALICE, `/cancel ${queued.id}`);
+    expect(textOf(sb, cancel)).toContain('已取消');
+    expect(queued).toMatchObject({ state: 'cancelled', charge: 'refunded' });
+    const day = queued.day;
+    expect(sb.app.store.data.usage[day]?.users[ALICE]).toBe(1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect([...sb.jimeng.tasks.values()].map((t) => t.prompt)).toEqual(['第一个']);
+  });
+});
