@@ -19,6 +19,7 @@ export interface AppOptions {
   fetch?: typeof fetch;
   jimengRetryBaseMs?: number;
   minPollMs?: number;
+  busyRetryMs?: number;
   /** Lets the sandbox add its own routes (chat page) to the same Koa app. */
   extraRoutes?: Router;
 }
@@ -80,6 +81,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     expectedGenerationMs: config.jimeng.expectedGenerationSeconds * 1000,
     taskTimeoutMs: config.jimeng.taskTimeoutMinutes * 60_000,
     ...(opts.minPollMs !== undefined ? { minPollMs: opts.minPollMs } : {}),
+    ...(opts.busyRetryMs !== undefined ? { busyRetryMs: opts.busyRetryMs } : {}),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
   const bot = new Bot({

@@ -12,6 +12,8 @@ export interface CardView {
   link?: string;
   /** True when the video could not be re-hosted and the link is all the user gets. */
   linkOnly?: boolean;
+  /** An extra line while queued (e.g. "Jimeng is busy, retrying automatically"). */
+  note?: string;
 }
 
 const L = {
@@ -98,7 +100,8 @@ export function jobCard(job: Job, view: CardView, locale: Locale = 'zh'): object
   const elements: object[] = [md(`**${t.prompt}**`), plain(job.prompt), md(facts.join('\n'))];
   if (view.phase === 'queued') {
     const pos = view.queuePosition ? `${t.position(view.queuePosition)}。` : '';
-    elements.push(md(`${pos}${t.queuedHint}\n${t.cancelHint(job.id)}`));
+    const note = view.note ? `${view.note}\n` : '';
+    elements.push(md(`${note}${pos}${t.queuedHint}\n${t.cancelHint(job.id)}`));
   } else if (view.phase === 'generating') {
     elements.push(md(t.generatingHint));
   } else if (view.phase === 'done') {

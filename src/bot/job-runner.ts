@@ -222,6 +222,8 @@ export class JobRunner {
         });
         this.logState(job, 'queued (busy, will retry)', { code: e.code });
         await this.store.commit();
+        // Say it once, not on every retry (card patches are rate-limited and count against API caps).
+        if (job.busyRetries === 1) void this.patchCard(job, { phase: 'queued', note: this.t.busy });
         return;
       }
       if (e.maybeCreated) {
