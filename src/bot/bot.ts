@@ -142,7 +142,10 @@ export class Bot {
   private async handle(msg: IncomingMessage): Promise<void> {
     const cmd = this.parse(msg);
     const t = texts[this.locale];
-    this.log.info({ messageId: msg.messageId, command: cmd.type }, `message ${msg.messageId}: ${cmd.type}`);
+    this.log.info(
+      { messageId: msg.messageId, user: msg.senderOpenId, chatId: msg.chatId, command: cmd.type },
+      `message ${msg.messageId}: ${cmd.type}`,
+    );
     try {
       switch (cmd.type) {
         case 'ignore':
