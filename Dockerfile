@@ -16,7 +16,6 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY config ./config
-COPY src/sandbox/assets ./src/sandbox/assets
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { type App, createApp } from './app.js';
+import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { startSandbox } from './sandbox/start-sandbox.js';
@@ -18,15 +18,13 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   mkdirSync(config.dataDir, { recursive: true });
 
-  let app: App;
   let stop: () => Promise<void>;
   if (config.sandbox) {
     const sandbox = await startSandbox({ config, logger, chatPage: true });
-    app = sandbox.app;
     stop = sandbox.close; // closes the chat page's event streams, the app, the fake Feishu and the simulator
     process.stdout.write(`\n  Sandbox ready (no Feishu app configured): open ${sandbox.pageUrl}\n\n`);
   } else {
-    app = await createApp({ config, logger });
+    const app = await createApp({ config, logger });
     const url = await app.listen(config.port, '0.0.0.0');
     stop = app.close;
     logger.info({ url, transport: config.lark.transport }, 'bot listening');

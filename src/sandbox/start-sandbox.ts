@@ -29,6 +29,7 @@ export interface SandboxOptions {
   /** Shorter timings for tests. */
   minPollMs?: number;
   jimengRetryBaseMs?: number;
+  busyRetryMs?: number;
 }
 
 export interface SandboxMessage {
@@ -64,6 +65,7 @@ export interface Sandbox {
 }
 
 const hex = (n: number) => randomBytes(n).toString('hex');
+
 export { SANDBOX_CHAT };
 
 /**
@@ -170,6 +172,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     ...(extraRoutes ? { extraRoutes } : {}),
     ...(opts.minPollMs !== undefined ? { minPollMs: opts.minPollMs } : {}),
     ...(opts.jimengRetryBaseMs !== undefined ? { jimengRetryBaseMs: opts.jimengRetryBaseMs } : {}),
+    ...(opts.busyRetryMs !== undefined ? { busyRetryMs: opts.busyRetryMs } : {}),
   });
   const url = await app.listen(opts.port ?? config.port, opts.host ?? '127.0.0.1');
   webhookUrl = `${url}/webhook/event`;

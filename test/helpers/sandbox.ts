@@ -21,7 +21,15 @@ export async function testSandbox(
     JIMENG_QPS: '20',
     ...env,
   });
-  return startSandbox({ config, port: 0, generationMs: 300, minPollMs: 50, jimengRetryBaseMs: 10, ...opts });
+  return startSandbox({
+    config,
+    port: 0,
+    generationMs: 300,
+    minPollMs: 50,
+    jimengRetryBaseMs: 10,
+    busyRetryMs: 100,
+    ...opts,
+  });
 }
 
 /** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
