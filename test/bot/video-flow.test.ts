@@ -224,6 +224,17 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
     expect(sb.app.store.jobs()[0]?.state).toBe('failed');
   });
 
+  it('Jimeng busy (50430) on submit: the card says it will retry, then the video arrives; one task', async () => {
+    sb = await testSandbox();
+    sb.jimeng.inject('concurrency', 'concurrency', 'concurrency', 'concurrency', 'concurrency');
+    const { messageId } = await sb.send({ senderOpenId: ALICE, text: '/video 繁忙时段' });
+    await waitFor(() => media(sb, messageId)[0], 10_000, 'media answer');
+    expect(sb.jimeng.stats.concurrencyLimited).toBe(5);
+    expect(tasks(sb)).toHaveLength(1);
+    expect(sb.app.store.jobs()[0]?.busyRetries).toBeGreaterThanOrEqual(1);
+    expect(sb.feishu.patches.some((p) => p.content.includes('自动重试'))).toBe(true);
+  });
+
   it('answers /help, /models and bad options in the thread; ignores group chatter', async () => {
     sb = await testSandbox();
     const help = await sb.send({ senderOpenId: ALICE, text: '/help' });
