@@ -3,6 +3,7 @@ import PQueue from 'p-queue';
 import type { Locale } from '../config.js';
 import type { JimengClient } from '../jimeng/client.js';
 import { isJimengError, JimengError } from '../jimeng/errors.js';
+import { isLarkApiError } from '../lark/lark-error.js';
 import type { Messenger } from '../lark/messenger.js';
 import { type Logger, silentLogger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -52,6 +53,7 @@ export class JobRunner {
   private readonly busy = new Set<string>();
   private readonly polling = new Set<string>();
   private readonly delivering = new Set<string>();
+  private readonly cardPatches = new Map<string, Promise<boolean>>();
   private estimateMs: number;
   private pollTimer: NodeJS.Timeout | undefined;
   private pumpTimer: NodeJS.Timeout | undefined;
@@ -355,6 +357,14 @@ export class JobRunner {
         sent = true;
       }
     } catch (err) {
+      // [robustness fix] The upload worked but the media reply failed in transit (timeout/5xx): Feishu may
+      // already have created it. Answering with the link as well would be a second answer
+      // (test/robustness/faults.test.ts "media reply times out"), so retry the same-uuid reply on the next
+      // sweep instead; Feishu dedups the uuid for an hour.
+      if (job.fileKey && isLarkApiError(err) && err.retryable) {
+        this.log.warn({ err: String(err), jobId: job.id }, 'video reply failed in transit; will retry it');
+        return;
+      }
       this.log.warn(
         { err: String(err), jobId: job.id },
         'could not re-host the video; answering with the link',
@@ -452,15 +462,28 @@ export class JobRunner {
     }
   }
 
-  private async patchCard(job: Job, view: CardView): Promise<boolean> {
-    if (!job.cardMessageId) return false;
-    try {
-      await this.o.messenger.patchCard(job.cardMessageId, jobCard(job, view, this.o.locale));
-      return true;
-    } catch (err) {
-      this.log.warn({ err: String(err), jobId: job.id }, 'card update failed');
-      return false;
-    }
+  /**
+   * Updates the job's card. Patches of one card run one after another, in the order they were asked
+   * for: a slow "generating" patch must never land after (and overwrite) the final "done" one.
+   */
+  private patchCard(job: Job, view: CardView): Promise<boolean> {
+    const cardId = job.cardMessageId;
+    if (!cardId) return Promise.resolve(false);
+    const previous = this.cardPatches.get(cardId) ?? Promise.resolve(true);
+    const next = previous.then(async () => {
+      try {
+        await this.o.messenger.patchCard(cardId, jobCard(job, view, this.o.locale));
+        return true;
+      } catch (err) {
+        this.log.warn({ err: String(err), jobId: job.id }, 'card update failed');
+        return false;
+      }
+    });
+    this.cardPatches.set(cardId, next);
+    void next.then(() => {
+      if (this.cardPatches.get(cardId) === next) this.cardPatches.delete(cardId);
+    });
+    return next;
   }
 
   private reasonFor(e: JimengError): string {

@@ -51,7 +51,8 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
     // One card, patched in place (few updates), ending "done" with cost and the link.
     const cards = replies(sb, messageId).filter((m) => m.msgType === 'interactive');
     expect(cards).toHaveLength(1);
-    expect(cardTitle(sb, messageId)).toBe('✅ 视频已生成');
+    // The card is patched to "done" right after the video is sent.
+    await waitFor(() => cardTitle(sb, messageId) === '✅ 视频已生成', 5_000, 'card says done');
     expect(cards[0]!.content).toContain('3.00 元');
     expect(sb.feishu.patches.filter((p) => p.messageId === cards[0]!.messageId).length).toBeLessThanOrEqual(
       3,
