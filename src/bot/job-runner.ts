@@ -51,6 +51,7 @@ export class JobRunner {
   private readonly pollQueue = new PQueue({ concurrency: 2 });
   private readonly deliverQueue = new PQueue({ concurrency: 2 });
   private readonly busy = new Set<string>();
+  private readonly held = new Set<string>();
   private readonly polling = new Set<string>();
   private readonly delivering = new Set<string>();
   private readonly cardPatches = new Map<string, Promise<boolean>>();
@@ -97,7 +98,7 @@ export class JobRunner {
         await this.fail(job, { code: 'SUBMIT_UNCERTAIN', message: this.t.submitUncertain }, 'uncertain');
       } else if (job.state === 'running') {
         this.logState(job, 'resume: polling');
-        job.nextPollAt = Math.min(job.nextPollAt ?? now, now + 1000);
+        this.store.update(job, { nextPollAt: Math.min(job.nextPollAt ?? now, now + 1000) });
         if (job.videoUrl) this.deliver(job);
       }
     }
@@ -128,8 +129,14 @@ export class JobRunner {
     return queued.indexOf(job) + 1;
   }
 
-  /** Called after a new job is persisted and its card sent. */
-  enqueue(_job: Job): void {
+  /** A new job the bot is still announcing: not submitted until `enqueue`. In memory only. */
+  hold(job: Job): void {
+    this.held.add(job.id);
+  }
+
+  /** Called after a new job is persisted and its card sent (or the card failed). */
+  enqueue(job: Job): void {
+    this.held.delete(job.id);
     this.pump();
   }
 
@@ -158,7 +165,7 @@ export class JobRunner {
     let wakeAt = Number.POSITIVE_INFINITY;
     for (const job of this.store.jobs()) {
       if (slots <= 0) break;
-      if (job.state !== 'queued' || this.busy.has(job.id)) continue;
+      if (job.state !== 'queued' || this.busy.has(job.id) || this.held.has(job.id)) continue;
       if (job.retryAt && job.retryAt > now) {
         wakeAt = Math.min(wakeAt, job.retryAt);
         continue;
@@ -303,11 +310,13 @@ export class JobRunner {
         'get-result failed; will poll again',
       );
       job.nextPollAt = this.o.now() + Math.max(this.nextPollDelay(job, this.o.now()), 10_000);
+      this.store.touch(job);
       return;
     }
     const at = this.o.now();
     if (r.status === 'in_queue' || r.status === 'generating') {
       job.nextPollAt = at + this.nextPollDelay(job, at);
+      this.store.touch(job);
       return;
     }
     if (r.status === 'done' && r.videoUrl) {

@@ -94,6 +94,8 @@ export interface StoreData {
   ledger: LedgerEntry[];
   adminLog: AdminAction[];
   paused: { reason: string; by: string; at: number } | null;
+  /** The last journal batch this snapshot includes (see store.ts). */
+  journalSeq: number;
 }
 
 export function emptyData(): StoreData {
@@ -110,5 +112,6 @@ export function emptyData(): StoreData {
     ledger: [],
     adminLog: [],
     paused: null,
+    journalSeq: 0,
   };
 }

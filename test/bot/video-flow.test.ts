@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildMessageEvent, encryptAndSign, postEvent } from '../../src/sandbox/lark-event-builder.js';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
+import { Store } from '../../src/store/store.js';
 import { ALICE, BOB, contentOf, testSandbox, waitFor } from '../helpers/sandbox.js';
 import { jpeg, png } from '../jimeng/images.js';
 
@@ -59,7 +60,7 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
     );
     // Persisted as delivered on disk.
     await sb.app.store.commit();
-    const onDisk = JSON.parse(readFileSync(join(sb.config.dataDir, 'state.json'), 'utf8'));
+    const onDisk = await Store.inspect({ dir: sb.config.dataDir });
     expect(onDisk.jobs[0]).toMatchObject({ state: 'delivered', messageId, taskId: task!.id });
   });
 

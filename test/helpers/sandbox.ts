@@ -1,8 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/start-sandbox.js';
+import { Store } from '../../src/store/store.js';
 
 export const ALICE = 'ou_alice000000000000000000000000001';
 export const BOB = 'ou_bob00000000000000000000000000002';
@@ -21,7 +23,7 @@ export async function testSandbox(
     JIMENG_QPS: '20',
     ...env,
   });
-  return startSandbox({
+  const sb = await startSandbox({
     config,
     port: 0,
     generationMs: 300,
@@ -30,6 +32,29 @@ export async function testSandbox(
     busyRetryMs: 100,
     ...opts,
   });
+  const close = sb.close;
+  let closed = false;
+  sb.close = async () => {
+    if (closed) return;
+    closed = true;
+    await expectDurable(sb);
+    await close();
+  };
+  return sb;
+}
+
+/**
+ * Every test that uses the sandbox also checks the store: once the bot is quiet, what a restart would read
+ * from disk (snapshot + journal) must equal what the bot holds in memory, so no change escaped the journal.
+ */
+async function expectDurable(sb: Sandbox): Promise<void> {
+  await sb.app.bot.stop();
+  await sb.app.runner.stop();
+  await sb.app.store.commit();
+  const onDisk = await Store.inspect({ dir: sb.config.dataDir });
+  expect(onDisk, 'the state on disk (state.json + state.journal) matches memory').toEqual(
+    JSON.parse(JSON.stringify(sb.app.store.data)),
+  );
 }
 
 /** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
