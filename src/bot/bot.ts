@@ -50,6 +50,8 @@ export class Bot {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly work: PQueue;
+  /** Acceptance cards go out here, so accepting the next message never waits for Feishu. */
+  private readonly cards = new PQueue({ concurrency: 5 });
   private readonly admin: AdminCommands;
   private readonly inProgress = new Set<string>();
   botOpenId: string | undefined;
@@ -58,7 +60,7 @@ export class Bot {
     this.o = options;
     this.log = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
-    this.work = new PQueue({ concurrency: options.concurrency ?? 4 });
+    this.work = new PQueue({ concurrency: options.concurrency ?? 16 });
     this.botOpenId = options.botOpenId;
     this.admin = new AdminCommands({ ...options, now: this.now });
   }
@@ -85,10 +87,10 @@ export class Bot {
       this.o.metrics?.events.inc({ outcome: 'duplicate' });
       return;
     }
-    this.store.data.inbox.push(msg);
+    this.store.addToInbox(msg);
     await this.store.commit();
     this.o.metrics?.events.inc({ outcome: 'accepted' });
-    this.drain();
+    this.schedule(msg);
   };
 
   /** Sends cards that a crash kept from going out, then handles what is left in the inbox. */
@@ -97,26 +99,32 @@ export class Bot {
     this.drain();
   }
 
+  /** Stops taking work; a job whose card did not go out gets it on the next start. */
   async stop(): Promise<void> {
-    this.work.pause();
-    this.work.clear();
-    await this.work.onIdle();
+    for (const q of [this.work, this.cards]) {
+      q.pause();
+      q.clear();
+    }
+    await Promise.all([this.work.onIdle(), this.cards.onIdle()]);
   }
 
-  /** Resolves when every inbox message has been handled (tests and shutdown use it). */
+  /** Resolves when every inbox message has been handled and its card sent (tests and shutdown use it). */
   async idle(): Promise<void> {
     await this.work.onIdle();
+    await this.cards.onIdle();
   }
 
   private drain(): void {
-    for (const msg of this.store.data.inbox) {
-      if (this.inProgress.has(msg.messageId)) continue;
-      this.inProgress.add(msg.messageId);
-      this.work
-        .add(() => this.handle(msg))
-        .catch((err) => this.log.error({ err, messageId: msg.messageId }, 'handling a message failed'))
-        .finally(() => this.inProgress.delete(msg.messageId));
-    }
+    for (const msg of this.store.inbox()) this.schedule(msg);
+  }
+
+  private schedule(msg: IncomingMessage): void {
+    if (this.inProgress.has(msg.messageId)) return;
+    this.inProgress.add(msg.messageId);
+    this.work
+      .add(() => this.handle(msg))
+      .catch((err) => this.log.error({ err, messageId: msg.messageId }, 'handling a message failed'))
+      .finally(() => this.inProgress.delete(msg.messageId));
   }
 
   private parse(msg: IncomingMessage): ParsedInput {
@@ -129,9 +137,7 @@ export class Bot {
   }
 
   private done(msg: IncomingMessage): void {
-    const inbox = this.store.data.inbox;
-    const i = inbox.findIndex((m) => m.messageId === msg.messageId);
-    if (i >= 0) inbox.splice(i, 1);
+    this.store.removeFromInbox(msg.messageId);
   }
 
   /** Replies once per message: the uuid makes a repeat (after a crash) a no-op at Feishu. */
@@ -286,14 +292,18 @@ export class Bot {
     this.store.addJob(job);
     reserve(data, job, now);
     this.done(msg);
+    // The runner leaves the job alone until its card is out, so the card's first state is "queued".
+    this.o.runner.hold(job);
     if (image && job.image) await writeFile(job.image.file, image.bytes);
     await this.store.commit();
     this.log.info(
       { jobId: id, messageId: msg.messageId, state: 'queued', model: model.reqKey },
       `job ${id} → queued`,
     );
-    await this.sendCard(job);
-    this.o.runner.enqueue(job);
+    void this.cards.add(async () => {
+      await this.sendCard(job);
+      this.o.runner.enqueue(job);
+    });
   }
 
   private async sendCard(job: Job): Promise<void> {

@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { type Logger, silentLogger } from '../log.js';
@@ -341,17 +343,25 @@ async function readCapped(stream: Readable, max: number): Promise<Buffer> {
 }
 
 /** The SDK's shared axios instance with a per-request timeout (the SDK sets none). */
+// The SDK's axios instance opens a new connection (and TLS handshake) per call by default; reusing
+// them matters when a burst of acceptance cards goes out.
+const agents = {
+  httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 32 }),
+  httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 32 }),
+};
+
 function withTimeout(timeout: number): lark.HttpInstance {
   const base = lark.defaultHttpInstance;
+  const d = { timeout, ...agents };
   return {
-    request: (o) => base.request({ timeout, ...o }),
-    get: (url, o) => base.get(url, { timeout, ...o }),
-    delete: (url, o) => base.delete(url, { timeout, ...o }),
-    head: (url, o) => base.head(url, { timeout, ...o }),
-    options: (url, o) => base.options(url, { timeout, ...o }),
-    post: (url, data, o) => base.post(url, data, { timeout, ...o }),
-    put: (url, data, o) => base.put(url, data, { timeout, ...o }),
-    patch: (url, data, o) => base.patch(url, data, { timeout, ...o }),
+    request: (o) => base.request({ ...d, ...o }),
+    get: (url, o) => base.get(url, { ...d, ...o }),
+    delete: (url, o) => base.delete(url, { ...d, ...o }),
+    head: (url, o) => base.head(url, { ...d, ...o }),
+    options: (url, o) => base.options(url, { ...d, ...o }),
+    post: (url, data, o) => base.post(url, data, { ...d, ...o }),
+    put: (url, data, o) => base.put(url, data, { ...d, ...o }),
+    patch: (url, data, o) => base.patch(url, data, { ...d, ...o }),
   } as lark.HttpInstance;
 }
 
