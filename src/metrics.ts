@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Store } from './store/store.js';
 
 /** Prometheus metrics for one bot instance (own registry, so several can live in one process). */
@@ -25,6 +25,8 @@ export class Metrics {
   });
 
   constructor(store?: Store) {
+    // Process figures (resident memory, heap, event-loop lag, GC) under their standard names.
+    collectDefaultMetrics({ register: this.registry });
     if (!store) return;
     new Gauge({
       name: 'bot_jobs',
