@@ -50,8 +50,12 @@ export class Bot {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly work: PQueue;
-  /** Acceptance cards go out here, so accepting the next message never waits for Feishu. */
-  private readonly cards = new PQueue({ concurrency: 5 });
+  /**
+   * Acceptance cards go out here, so accepting the next message never waits for Feishu. Feishu allows
+   * an app about 1,000 message sends a minute (50/s bursts); cards keep to 15/s so that answers and
+   * card updates still have room during a burst of /video.
+   */
+  private readonly cards = new PQueue({ concurrency: 5, intervalCap: 15, interval: 1000 });
   private readonly admin: AdminCommands;
   private readonly inProgress = new Set<string>();
   botOpenId: string | undefined;

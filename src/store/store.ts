@@ -1,7 +1,7 @@
-import { appendFile, type FileHandle, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, type FileHandle, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
+import { DataFile, TextFile } from 'lowdb/node';
 import type { IncomingMessage } from '../lark/types.js';
 import { type Logger, silentLogger } from '../log.js';
 import {
@@ -22,13 +22,19 @@ export interface StoreOptions {
   ledgerDays?: number;
   /** How long a message_id is remembered; Feishu re-pushes for ~7.1 h. */
   dedupHours?: number;
+  /** Journal size that may trigger a snapshot (also needs twice the snapshot's size). Default 16 MiB. */
+  compactBytes?: number;
   logger?: Logger;
   now?: () => number;
 }
 
 const DAY = 86_400_000;
-/** The journal is folded into a fresh snapshot once it outgrows the snapshot (and at least this). */
-const MIN_COMPACT_BYTES = 1024 * 1024;
+/**
+ * The journal is folded into a fresh snapshot once it is twice the snapshot's size and at least this
+ * big: replaying 16 MB of journal at start takes a fraction of a second, and each snapshot serialises
+ * the whole state on the event loop, so they should be rare.
+ */
+const MIN_COMPACT_BYTES = 16 * 1024 * 1024;
 
 /** One line of state.journal: everything one commit changed. */
 interface Batch {
@@ -107,6 +113,10 @@ export class Store {
   private lastMeta = '';
   private readonly lastUsage = new Map<string, string>();
   private needSnapshot = false;
+  private snapshotNow = false;
+  private snapshotting: Promise<void> | null = null;
+  private readonly oldJournalPath: string;
+  private readonly snapshotFile: TextFile;
   /** File writes so far (journal appends and snapshots). */
   writes = 0;
   /** Snapshots written so far. */
@@ -116,11 +126,14 @@ export class Store {
     this.dir = options.dir;
     this.imagesDir = join(options.dir, 'images');
     this.journalPath = join(options.dir, 'state.journal');
+    this.oldJournalPath = join(options.dir, 'state.journal.1');
+    this.snapshotFile = new TextFile(join(options.dir, 'state.json'));
     this.opts = {
       finishedJobs: options.finishedJobs ?? 1000,
       finishedJobDays: options.finishedJobDays ?? 7,
       ledgerDays: options.ledgerDays ?? 35,
       dedupHours: options.dedupHours ?? 24,
+      compactBytes: options.compactBytes ?? MIN_COMPACT_BYTES,
     };
     this.log = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
@@ -141,7 +154,7 @@ export class Store {
     store.markClean();
     store.journal = await open(store.journalPath, 'a');
     // Start from a clean snapshot and an empty journal (this also drops a torn last line).
-    if (replayed) await store.snapshot();
+    if (replayed) await store.blockingSnapshot();
     return store;
   }
 
@@ -204,15 +217,12 @@ export class Store {
     this.inboxRemoved.push(messageId);
   }
 
-  /** Writes what changed since the last write: one journal line, or a whole snapshot. */
+  /** Writes what changed since the last write as one journal line; starts a snapshot when due. */
   private async flush(): Promise<void> {
     const d = this.data;
-    if (
-      !this.journal ||
-      this.needSnapshot ||
-      this.journalBytes > Math.max(MIN_COMPACT_BYTES, this.snapshotBytes)
-    ) {
-      await this.snapshot();
+    if (!this.journal || this.snapshotNow) {
+      this.snapshotNow = false;
+      await this.blockingSnapshot();
       return;
     }
     const batch: Batch = { n: d.journalSeq + 1 };
@@ -254,20 +264,45 @@ export class Store {
     this.inboxRemoved = [];
     this.ledgerSeen = d.ledger.length;
     this.adminSeen = d.adminLog.length;
+    // A snapshot taken in this same tick holds exactly the batches up to this one.
+    const due =
+      this.needSnapshot || this.journalBytes > Math.max(this.opts.compactBytes, 2 * this.snapshotBytes);
+    const snapshot = due && !this.snapshotting ? JSON.stringify(d) : undefined;
     this.writes++;
-    await this.journal!.write(line);
+    await this.journal.write(line);
     this.journalBytes += Buffer.byteLength(line);
+    if (snapshot === undefined) return;
+    this.needSnapshot = false;
+    // Commits go on appending to a fresh journal while the snapshot is written in the background; the
+    // old journal is deleted once the snapshot is in place (until then a restart replays both).
+    await this.journal.close();
+    await rename(this.journalPath, this.oldJournalPath);
+    this.journal = await open(this.journalPath, 'a');
+    this.journalBytes = 0;
+    this.snapshotting = this.writeSnapshot(snapshot)
+      .catch((err) => {
+        this.needSnapshot = true; // try again on a later commit; both journals are still there
+        this.log.error({ err }, 'could not write the state.json snapshot; the journal keeps the changes');
+      })
+      .finally(() => {
+        this.snapshotting = null;
+      });
   }
 
-  /** Writes the whole state to state.json and empties the journal. */
-  private async snapshot(): Promise<void> {
-    this.markClean();
-    this.needSnapshot = false;
+  private async writeSnapshot(text: string): Promise<void> {
     this.writes++;
     this.snapshots++;
-    await this.db.write();
-    this.snapshotBytes = (await stat(join(this.dir, 'state.json'))).size;
-    // Once the snapshot is in place every journal line is in it (and would be skipped by its seq anyway).
+    await this.snapshotFile.write(text);
+    this.snapshotBytes = Buffer.byteLength(text);
+    await rm(this.oldJournalPath, { force: true });
+  }
+
+  /** Writes the whole state and empties the journals, with no commit in between (open and close). */
+  private async blockingSnapshot(): Promise<void> {
+    await this.snapshotting;
+    this.markClean();
+    this.needSnapshot = false;
+    await this.writeSnapshot(JSON.stringify(this.data));
     await this.journal?.truncate(0);
     this.journalBytes = 0;
   }
@@ -293,19 +328,31 @@ export class Store {
     for (const e of this.data.ledger) this.ledgerByJob.set(e.jobId, e);
   }
 
-  /** Applies the journal's batches newer than the snapshot; true when there were any lines. */
+  /**
+   * Applies the journals' batches newer than the snapshot (state.journal.1, left by a snapshot that was
+   * still being written, then state.journal); true when there were any lines.
+   */
   private async replay(): Promise<boolean> {
-    let text: string;
-    try {
-      text = await readFile(this.journalPath, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw err;
+    let any = false;
+    for (const file of [this.oldJournalPath, this.journalPath]) {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw err;
+      }
+      if (text.length) any = true;
+      this.applyJournal(file, text);
     }
+    return any;
+  }
+
+  private applyJournal(file: string, text: string): void {
     const lines = text.split('\n');
     const d = this.data;
-    const jobs = new Map(d.jobs.map((j) => [j.id, j] as const));
-    const ledger = new Map(d.ledger.map((e) => [e.jobId, e] as const));
+    const jobs = new Map(d.jobs.map((j, i) => [j.id, i] as const));
+    const ledger = new Map(d.ledger.map((e, i) => [e.jobId, i] as const));
     let applied = 0;
     for (const [k, line] of lines.entries()) {
       if (!line) continue;
@@ -315,29 +362,24 @@ export class Store {
       } catch {
         const last = k >= lines.length - 2;
         this.log[last ? 'warn' : 'error'](
-          { file: this.journalPath, line: k + 1 },
+          { file, line: k + 1 },
           last
-            ? 'state.journal ends with a torn line (a crash mid-write); that unfinished commit is dropped'
-            : 'state.journal has a corrupt line; skipping it',
+            ? 'journal ends with a torn line (a crash mid-write); that unfinished commit is dropped'
+            : 'journal has a corrupt line; skipping it',
         );
         continue;
       }
       if (b.n <= d.journalSeq) continue;
+      // Whole records replace the old ones (a field cleared since is absent from the new record).
       for (const job of b.j ?? []) {
-        const known = jobs.get(job.id);
-        if (known) Object.assign(known, job);
-        else {
-          jobs.set(job.id, job);
-          d.jobs.push(job);
-        }
+        const at = jobs.get(job.id);
+        if (at !== undefined) d.jobs[at] = job;
+        else jobs.set(job.id, d.jobs.push(job) - 1);
       }
       for (const e of b.l ?? []) {
-        const known = ledger.get(e.jobId);
-        if (known) Object.assign(known, e);
-        else {
-          ledger.set(e.jobId, e);
-          d.ledger.push(e);
-        }
+        const at = ledger.get(e.jobId);
+        if (at !== undefined) d.ledger[at] = e;
+        else ledger.set(e.jobId, d.ledger.push(e) - 1);
       }
       Object.assign(d.usage, b.u);
       Object.assign(d.seen, b.s);
@@ -351,8 +393,8 @@ export class Store {
       d.journalSeq = b.n;
       applied++;
     }
-    if (applied) this.log.info({ batches: applied }, 'state restored from state.json and state.journal');
-    return lines.some((l) => l.length > 0);
+    if (applied)
+      this.log.info({ file, batches: applied }, 'state restored from the snapshot and the journal');
   }
 
   /** Remembers a message id; false when it was already seen (a re-push). Synchronous: no race. */
@@ -446,8 +488,7 @@ export class Store {
   /** Writes a final snapshot (so the next start reads one file) and closes the journal. */
   async close(): Promise<void> {
     await this.commit();
-    await (this.writing ?? Promise.resolve()).catch(() => {});
-    this.needSnapshot = true;
+    this.snapshotNow = true;
     await this.commit();
     await this.journal?.close();
     this.journal = undefined;
