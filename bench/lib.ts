@@ -1,0 +1,140 @@
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** One line of bench/results.json. */
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  /** What the baseline is (e.g. "bare node:http"). */
+  baselineName?: string;
+  baseline?: number | null;
+  /** value / baseline (for "lower is better" units the reader flips it; see `better`). */
+  ratio?: number | null;
+  better?: 'higher' | 'lower';
+  target?: string;
+  pass?: boolean;
+  note?: string;
+}
+
+export const round = (n: number, digits = 2): number => {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+};
+
+export function ratioOf(value: number, baseline: number | null | undefined): number | null {
+  if (baseline === null || baseline === undefined || baseline === 0) return null;
+  const r = value / baseline;
+  return r === 0 ? 0 : Number(r.toPrecision(3));
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function median(values: readonly number[]): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+export function printTable(results: readonly BenchResult[]): string {
+  const rows = results.map((r) => [
+    r.name,
+    `${fmt(r.value)} ${r.unit}`,
+    r.baseline === undefined || r.baseline === null ? '–' : `${fmt(r.baseline)} (${r.baselineName ?? ''})`,
+    r.ratio === undefined || r.ratio === null ? '–' : `${r.ratio}×`,
+    r.target ?? '',
+    r.pass === undefined ? '' : r.pass ? 'PASS' : 'MISS',
+  ]);
+  const head = ['benchmark', 'value', 'baseline', 'ratio', 'target', ''];
+  const lines = [head, ...rows];
+  const md = [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
+  void lines;
+  return md.join('\n');
+}
+
+function fmt(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-US');
+  if (Math.abs(n) >= 10) return String(round(n, 1));
+  return String(round(n, 2));
+}
+
+/** A helper process started with tsx that talks over IPC (bench/target.ts). */
+export interface Child {
+  proc: ChildProcess;
+  /** Sends a request and waits for the answer with the same id. */
+  ask<T = unknown>(msg: Record<string, unknown>): Promise<T>;
+  /** Resolves with the first `ready` message. */
+  ready: Promise<Record<string, unknown>>;
+  kill(): Promise<void>;
+}
+
+const TARGET = fileURLToPath(new URL('./target.ts', import.meta.url));
+
+export function startChild(mode: string, env: Record<string, string> = {}, execArgv: string[] = []): Child {
+  const proc = fork(TARGET, [mode], {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let seq = 0;
+  const waiting = new Map<number, (v: unknown) => void>();
+  let onReady: (v: Record<string, unknown>) => void = () => {};
+  let onFail: (e: Error) => void = () => {};
+  const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
+    onReady = resolve;
+    onFail = reject;
+  });
+  proc.on('message', (m: Record<string, unknown>) => {
+    if (m.type === 'ready') onReady(m);
+    else if (typeof m.id === 'number') {
+      waiting.get(m.id)?.(m.result);
+      waiting.delete(m.id);
+    }
+  });
+  proc.once('exit', (code) => onFail(new Error(`${mode} child exited (${code}) before it was ready`)));
+  return {
+    proc,
+    ready,
+    ask<T>(msg: Record<string, unknown>) {
+      const id = ++seq;
+      return new Promise<T>((resolve) => {
+        waiting.set(id, resolve as (v: unknown) => void);
+        proc.send({ ...msg, id });
+      });
+    },
+    async kill() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+let built = false;
+/** Compiles the production build (dist/) once per run, for benchmarks that measure `node dist/main.js`. */
+export function ensureBuilt(): void {
+  if (built) return;
+  log('  (npm run build)');
+  execFileSync('npm', ['run', 'build', '--silent'], {
+    cwd: fileURLToPath(new URL('../', import.meta.url)),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  built = true;
+}
