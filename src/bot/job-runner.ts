@@ -52,6 +52,8 @@ export class JobRunner {
   private readonly deliverQueue = new PQueue({ concurrency: 2 });
   private readonly busy = new Set<string>();
   private readonly held = new Set<string>();
+  /** When each running task last answered "not done yet" (in memory; for the generation-time estimate). */
+  private readonly lastNotDone = new Map<string, number>();
   private readonly polling = new Set<string>();
   private readonly delivering = new Set<string>();
   private readonly cardPatches = new Map<string, Promise<boolean>>();
@@ -263,6 +265,8 @@ export class JobRunner {
   private schedulePoll(): void {
     if (this.stopped) return;
     clearTimeout(this.pollTimer);
+    // A full poll queue calls back here when a poll finishes.
+    if (this.pollQueue.pending + this.pollQueue.size >= this.pollQueue.concurrency) return;
     let next = Number.POSITIVE_INFINITY;
     for (const j of this.store.jobs())
       if (j.state === 'running' && !j.videoUrl && !this.polling.has(j.id))
@@ -271,14 +275,21 @@ export class JobRunner {
     this.pollTimer = setTimeout(() => this.pollDue(), Math.max(0, next - this.o.now()));
   }
 
+  /**
+   * Starts polls for due tasks, as many as the poll queue runs at once and no more: each call slot is
+   * scarce (the account's QPS is shared by every task), so the choice of which task to ask about is made
+   * at the last moment, and it goes to the task submitted longest ago, the one most likely to be done.
+   */
   private pollDue(): void {
     const now = this.o.now();
+    const free = this.pollQueue.concurrency - this.pollQueue.pending - this.pollQueue.size;
     const due = this.store
       .jobs()
       .filter(
         (j) => j.state === 'running' && !j.videoUrl && !this.polling.has(j.id) && (j.nextPollAt ?? 0) <= now,
       )
-      .sort((a, b) => (a.nextPollAt ?? 0) - (b.nextPollAt ?? 0));
+      .sort((a, b) => (a.submittedAt ?? 0) - (b.submittedAt ?? 0))
+      .slice(0, Math.max(0, free));
     for (const job of due) {
       this.polling.add(job.id);
       this.pollQueue
@@ -315,12 +326,17 @@ export class JobRunner {
     }
     const at = this.o.now();
     if (r.status === 'in_queue' || r.status === 'generating') {
+      this.lastNotDone.set(job.id, at);
       job.nextPollAt = at + this.nextPollDelay(job, at);
       this.store.touch(job);
       return;
     }
+    const notDone = this.lastNotDone.get(job.id);
+    this.lastNotDone.delete(job.id);
     if (r.status === 'done' && r.videoUrl) {
-      const took = at - (job.submittedAt ?? at);
+      // It finished between the last "not yet" and now: take the middle, or a late poll (the budget is
+      // shared) would teach the estimate that generation is slower than it is, and polls would drift later.
+      const took = (notDone === undefined ? at : (notDone + at) / 2) - (job.submittedAt ?? at);
       this.estimateMs = Math.round(this.estimateMs * 0.7 + took * 0.3);
       this.store.update(job, { videoUrl: r.videoUrl, doneAt: at, ...seedOf(r) });
       this.logState(job, 'generated', { polls: job.polls });

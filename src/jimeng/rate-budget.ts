@@ -49,7 +49,9 @@ export class RateBudget {
     this.qps = opts.qps ?? 1;
     this.maxConcurrent = Math.max(1, Math.floor(opts.maxConcurrent ?? 2));
     if (!(this.qps > 0)) throw new RangeError(`qps must be > 0, got ${this.qps}`);
-    this.gapMs = 1000 / this.qps;
+    // 10 % headroom: two calls sent exactly 1/qps apart can arrive closer together (network and event-loop
+    // jitter), and a sliding-window limiter at the gateway would then answer 50429 for the second.
+    this.gapMs = (1000 / this.qps) * 1.1;
     this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? realSleep;
   }

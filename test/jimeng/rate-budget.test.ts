@@ -42,7 +42,7 @@ describe('RateBudget call slots', () => {
     expect(budget.stats().callsMade).toBe(25);
   });
 
-  it('supports fractional qps (one call every 2 s)', async () => {
+  it('supports fractional qps (one call every 2 s, plus 10 % headroom for jitter)', async () => {
     const clock = virtualClock();
     const budget = new RateBudget({ qps: 0.5, now: clock.now, sleep: clock.sleep });
     const starts: number[] = [];
@@ -51,7 +51,7 @@ describe('RateBudget call slots', () => {
     );
     await clock.runAll();
     await all;
-    expect(starts).toEqual([0, 2000, 4000, 6000]);
+    expect(starts).toEqual([0, 2200, 4400, 6600]);
   });
 
   it('works on real timers with default options (outcome only)', async () => {
