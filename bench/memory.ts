@@ -129,6 +129,16 @@ export async function runMemory(): Promise<BenchResult[]> {
       await sleep(250);
       counts = await jobCounts(baseUrl);
     }
+    // Acceptance cards go out at 15/s (Feishu's send limit), so the last of them leave a minute after the
+    // burst; the fake Feishu holds the 1,000 user messages plus one card per job once they all have.
+    const cardsUntil = Date.now() + 180_000;
+    let messages = 0;
+    while (Date.now() < cardsUntil) {
+      messages = (await peers.ask<{ messages: number }>({ cmd: 'stats' })).messages;
+      if (messages >= 2 * JOBS) break;
+      await sleep(1_000);
+      peak = Math.max(peak, rssOf(bot.pid!));
+    }
     // V8 keeps the heap it grew during the burst until its memory reducer sees the process quiet (≈ 20–30 s);
     // what the bot holds with 1,000 jobs waiting is the RSS after that. The burst's peak is reported too.
     const restUntil = Date.now() + REST_MS;
@@ -153,8 +163,8 @@ export async function runMemory(): Promise<BenchResult[]> {
         ratio: ratioOf(loaded, idle),
         better: 'lower',
         target: '< 150 MB',
-        pass: loaded < 150 * MB && total(counts) >= JOBS,
-        note: `node dist/main.js, ${REST_MS / 1000} s after the burst; ${counts.queued} queued + ${total(counts) - (counts.queued ?? 0)} at Jimeng; no forced GC`,
+        pass: loaded < 150 * MB && total(counts) >= JOBS && messages >= 2 * JOBS,
+        note: `node dist/main.js, ${REST_MS / 1000} s after the last acceptance card; ${counts.queued} queued + ${total(counts) - (counts.queued ?? 0)} at Jimeng; no forced GC`,
       },
       {
         name: `memory: bot peak RSS while ${JOBS} /video arrive`,
@@ -164,7 +174,7 @@ export async function runMemory(): Promise<BenchResult[]> {
         baseline: round(idle / MB, 1),
         ratio: ratioOf(peak, idle),
         better: 'lower',
-        note: '20 concurrent senders; garbage from whole-state writes before V8 shrinks the heap',
+        note: '20 concurrent senders, then 1,000 cards sent; burst garbage before V8 shrinks the heap',
       },
     ];
   } finally {

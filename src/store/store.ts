@@ -227,9 +227,7 @@ export class Store {
     }
     const batch: Batch = { n: d.journalSeq + 1 };
     if (this.dirtyJobs.size) batch.j = [...this.dirtyJobs];
-    for (let i = this.ledgerSeen; i < d.ledger.length; i++)
-      this.ledgerByJob.set(d.ledger[i]!.jobId, d.ledger[i]!);
-    const ledger = new Set(d.ledger.slice(this.ledgerSeen));
+    const ledger = new Set(this.indexNewLedgerEntries());
     const days = new Set<string>();
     for (const job of this.dirtyJobs) {
       const e = this.ledgerByJob.get(job.id);
@@ -258,12 +256,7 @@ export class Store {
     // Serialise before yielding: later changes belong to the next batch.
     const line = `${JSON.stringify(batch)}\n`;
     d.journalSeq = batch.n;
-    this.dirtyJobs = new Set();
-    this.newSeen = {};
-    this.inboxAdded = [];
-    this.inboxRemoved = [];
-    this.ledgerSeen = d.ledger.length;
-    this.adminSeen = d.adminLog.length;
+    this.forgetChangeRecords();
     // A snapshot taken in this same tick holds exactly the batches up to this one.
     const due =
       this.needSnapshot || this.journalBytes > Math.max(this.opts.compactBytes, 2 * this.snapshotBytes);
@@ -310,15 +303,28 @@ export class Store {
   /** Forgets pending change records: the next write is a snapshot that has everything. */
   private markClean(): void {
     const d = this.data;
+    this.indexNewLedgerEntries();
+    this.forgetChangeRecords();
+    this.lastMeta = JSON.stringify(metaOf(d));
+    this.lastUsage.clear();
+    for (const [day, u] of Object.entries(d.usage)) this.lastUsage.set(day, JSON.stringify(u));
+  }
+
+  /** Ledger entries appended since the last write, now indexed by job (later changes find them there). */
+  private indexNewLedgerEntries(): LedgerEntry[] {
+    const added = this.data.ledger.slice(this.ledgerSeen);
+    for (const e of added) this.ledgerByJob.set(e.jobId, e);
+    return added;
+  }
+
+  /** Starts the next batch: everything recorded so far is written (or in a snapshot). */
+  private forgetChangeRecords(): void {
     this.dirtyJobs = new Set();
     this.newSeen = {};
     this.inboxAdded = [];
     this.inboxRemoved = [];
-    this.ledgerSeen = d.ledger.length;
-    this.adminSeen = d.adminLog.length;
-    this.lastMeta = JSON.stringify(metaOf(d));
-    this.lastUsage.clear();
-    for (const [day, u] of Object.entries(d.usage)) this.lastUsage.set(day, JSON.stringify(u));
+    this.ledgerSeen = this.data.ledger.length;
+    this.adminSeen = this.data.adminLog.length;
   }
 
   private reindex(): void {
