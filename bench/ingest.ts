@@ -10,20 +10,10 @@
  * an open-throttle run (CONNECTIONS connections) for requests/s.
  */
 import { randomBytes } from 'node:crypto';
-import { Agent, request } from 'node:http';
 import autocannon from 'autocannon';
 import { buildMessageEvent, encryptAndSign, type SignedRequest } from '../src/sandbox/lark-event-builder.js';
-import {
-  type BenchResult,
-  type Child,
-  log,
-  median,
-  percentile,
-  ratioOf,
-  round,
-  sleep,
-  startChild,
-} from './lib.js';
+import { type BenchResult, type Child, log, median, ratioOf, round, sleep, startChild } from './lib.js';
+import type { PacedResult } from './paced.js';
 
 const hex = (n: number) => randomBytes(n).toString('hex');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -105,58 +95,6 @@ async function cannon(url: string, reqs: SignedRequest[], opts: { seconds: numbe
   return stats;
 }
 
-/**
- * Open-loop fixed-rate load (one request every 1000/rate ms, never waiting for answers), so the latency of
- * each ack is measured without the bursts autocannon's rate limiter makes. Returns sorted latencies (ms).
- */
-async function paced(url: string, reqs: SignedRequest[], rate: number, seconds: number) {
-  const u = new URL(url);
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const latencies: number[] = [];
-  let non2xx = 0;
-  let errors = 0;
-  const inflight: Promise<void>[] = [];
-  const total = Math.min(reqs.length, rate * seconds);
-  const start = performance.now();
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
-    const r = reqs[i]!;
-    inflight.push(
-      new Promise<void>((resolve) => {
-        const t0 = performance.now();
-        const req = request(
-          { agent, host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: r.headers },
-          (res) => {
-            res.resume();
-            res.on('end', () => {
-              latencies.push(performance.now() - t0);
-              if ((res.statusCode ?? 0) >= 300) non2xx++;
-              resolve();
-            });
-          },
-        );
-        req.on('error', () => {
-          errors++;
-          resolve();
-        });
-        req.end(r.rawBody);
-      }),
-    );
-  }
-  await Promise.all(inflight);
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return {
-    p50: round(percentile(latencies, 50), 2),
-    p99: round(percentile(latencies, 99), 2),
-    non2xx,
-    errors,
-    sent: total,
-  };
-}
-
 async function measure(
   target: Target,
   workload: Workload,
@@ -178,9 +116,16 @@ async function measure(
     const reqs = await pool(peers, creds, workload, 80_000);
     const warm = 1000;
     const fixedN = RATE * DURATION_S;
+    // The paced client runs in its own small process: the 80,000 prepared deliveries held here would
+    // otherwise put this process's GC pauses into the measured latencies.
+    const client = startChild('client');
+    await client.ready;
+    const paced = (slice: SignedRequest[], seconds: number) =>
+      client.ask<PacedResult>({ cmd: 'paced', url, reqs: slice, rate: RATE, seconds });
     // warm-up (JIT, connections), not counted
-    await paced(url, reqs.slice(0, warm), RATE, 2);
-    const fixed = await paced(url, reqs.slice(warm, warm + fixedN), RATE, DURATION_S);
+    await paced(reqs.slice(0, warm), 2);
+    const fixed = await paced(reqs.slice(warm, warm + fixedN), DURATION_S);
+    await client.kill();
     const jobsNow = async () => (await child.ask<{ jobs: number; inbox: number }>({ cmd: 'stats' })).jobs;
     const isBotVideo = target === 'bot' && workload === 'video';
     // Jobs accepted per second under open load: jobs made from the open phase's messages ÷ (load time +

@@ -4,13 +4,15 @@
  *   bot's event loop;
  * - `bot`: the real app (createApp, production config) pointed at the peers through LARK_DOMAIN/JIMENG_ENDPOINT;
  * - `bare`: the floor: node:http doing only raw-body signature check + decrypt + JSON.parse + 200;
- * - `sdk`: the peer: @larksuiteoapi/node-sdk EventDispatcher + adaptKoa with a no-op handler.
+ * - `sdk`: the peer: @larksuiteoapi/node-sdk EventDispatcher + adaptKoa with a no-op handler;
+ * - `client`: the fixed-rate load generator (bench/paced.ts) for ack latencies.
  */
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as lark from '@larksuiteoapi/node-sdk';
 import Koa from 'koa';
 import { type App, createApp } from '../src/app.js';
@@ -19,6 +21,8 @@ import { decryptLarkEvent } from '../src/lark/decrypt-event.js';
 import { verifyLarkSignature } from '../src/lark/verify-signature.js';
 import { startFakeFeishu } from '../src/sandbox/fake-feishu.js';
 import { startJimengSimulator } from '../src/sandbox/jimeng-simulator.js';
+import type { SignedRequest } from '../src/sandbox/lark-event-builder.js';
+import { paced } from './paced.js';
 
 type Msg = Record<string, unknown> & { id: number; cmd: string };
 type Handler = (m: Msg) => unknown;
@@ -89,12 +93,20 @@ async function bot(): Promise<void> {
     LOG_LEVEL: 'silent',
   });
   const app: App = await createApp({ config });
+  const eld = monitorEventLoopDelay({ resolution: 1 });
+  eld.enable();
   const url = await app.listen(0, '127.0.0.1');
   serve(async (m) => {
     if (m.cmd === 'idle') {
       const t0 = performance.now();
       await app.bot.idle();
       return { ms: performance.now() - t0 };
+    }
+    if (m.cmd === 'eld') {
+      // Event-loop delay since the last 'eld' (ms): what every ack waiting in line behind other work sees.
+      const r = { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 };
+      eld.reset();
+      return r;
     }
     if (m.cmd === 'stats') {
       const jobs = app.store.jobs();
@@ -159,7 +171,13 @@ async function sdk(): Promise<void> {
   send({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook/event` });
 }
 
-const modes: Record<string, () => Promise<void>> = { peers, bot, bare, sdk };
+/** The paced (fixed-rate) load generator, away from the orchestrator's large heap. */
+async function client(): Promise<void> {
+  serve((m) => paced(String(m.url), m.reqs as SignedRequest[], Number(m.rate), Number(m.seconds)));
+  send({ type: 'ready' });
+}
+
+const modes: Record<string, () => Promise<void>> = { peers, bot, bare, sdk, client };
 const run = modes[process.argv[2] ?? ''];
 if (!run) {
   process.stderr.write(`unknown mode ${process.argv[2]}; one of ${Object.keys(modes).join(', ')}\n`);

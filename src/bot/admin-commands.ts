@@ -1,6 +1,6 @@
 import type { Locale } from '../config.js';
 import type { IncomingMessage } from '../lark/types.js';
-import { ACTIVE_STATES, type LedgerEntry } from '../store/schema.js';
+import type { LedgerEntry } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { ParsedInput } from './commands.js';
 import { dayOf } from './day-of.js';
@@ -49,9 +49,7 @@ export class AdminCommands {
 
     switch (cmd.type) {
       case 'quota': {
-        const inFlight = data.jobs.filter(
-          (j) => j.userOpenId === user && ACTIVE_STATES.includes(j.state),
-        ).length;
+        const inFlight = this.o.store.activeJobCount(user);
         return {
           text: this.t.quota({
             used: usedToday(data, user, day),

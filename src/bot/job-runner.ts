@@ -127,8 +127,12 @@ export class JobRunner {
 
   /** 1-based position among queued jobs, for the acceptance card. */
   queuePosition(job: Job): number {
-    const queued = this.store.jobs().filter((j) => j.state === 'queued');
-    return queued.indexOf(job) + 1;
+    let ahead = 0;
+    for (const j of this.store.jobs()) {
+      if (j === job) return job.state === 'queued' ? ahead + 1 : 0;
+      if (j.state === 'queued') ahead++;
+    }
+    return 0;
   }
 
   /** A new job the bot is still announcing: not submitted until `enqueue`. In memory only. */

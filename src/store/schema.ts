@@ -3,6 +3,8 @@ import type { IncomingMessage } from '../lark/types.js';
 
 export type JobState = 'queued' | 'submitting' | 'running' | 'delivered' | 'failed' | 'cancelled';
 export const ACTIVE_STATES: readonly JobState[] = ['queued', 'submitting', 'running'];
+/** Queued, submitting or running: the job still holds a place at Jimeng or in line for it. */
+export const isActive = (job: { state: JobState }): boolean => ACTIVE_STATES.includes(job.state);
 
 /** How the job's quota reservation ended up. */
 export type Charge = 'reserved' | 'consumed' | 'refunded';

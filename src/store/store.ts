@@ -5,10 +5,10 @@ import { DataFile, TextFile } from 'lowdb/node';
 import type { IncomingMessage } from '../lark/types.js';
 import { type Logger, silentLogger } from '../log.js';
 import {
-  ACTIVE_STATES,
   type AdminAction,
   type DayUsage,
   emptyData,
+  isActive,
   type Job,
   type LedgerEntry,
   type StoreData,
@@ -103,6 +103,10 @@ export class Store {
   private writing: Promise<void> | null = null;
   private pending: Promise<void> | null = null;
   private lastPrune = 0;
+  private lastArchive = 0;
+  /** Active jobs (queued, submitting, running) by user, and in all: kept by addJob, update and reindex. */
+  private readonly activeByUser = new Map<string, number>();
+  private activeTotal = 0;
   // What the next batch must carry.
   private dirtyJobs = new Set<Job>();
   private newSeen: Record<string, number> = {};
@@ -327,9 +331,22 @@ export class Store {
     this.adminSeen = this.data.adminLog.length;
   }
 
+  private countActive(job: Job, delta: 1 | -1): void {
+    if (delta > 0 && !isActive(job)) return;
+    this.activeTotal += delta;
+    const n = (this.activeByUser.get(job.userOpenId) ?? 0) + delta;
+    if (n > 0) this.activeByUser.set(job.userOpenId, n);
+    else this.activeByUser.delete(job.userOpenId);
+  }
+
   private reindex(): void {
     this.byId.clear();
-    for (const job of this.data.jobs) this.byId.set(job.id, job);
+    this.activeByUser.clear();
+    this.activeTotal = 0;
+    for (const job of this.data.jobs) {
+      this.byId.set(job.id, job);
+      this.countActive(job, 1);
+    }
     this.ledgerByJob.clear();
     for (const e of this.data.ledger) this.ledgerByJob.set(e.jobId, e);
   }
@@ -420,7 +437,13 @@ export class Store {
   addJob(job: Job): void {
     this.data.jobs.push(job);
     this.byId.set(job.id, job);
+    this.countActive(job, 1);
     this.dirtyJobs.add(job);
+  }
+
+  /** Jobs of this user that are queued, submitting or running: O(1), kept up to date by addJob/update. */
+  activeJobCount(userOpenId: string): number {
+    return this.activeByUser.get(userOpenId) ?? 0;
   }
 
   job(id: string): Job | undefined {
@@ -432,11 +455,13 @@ export class Store {
   }
 
   activeJobs(): Job[] {
-    return this.data.jobs.filter((j) => ACTIVE_STATES.includes(j.state));
+    return this.data.jobs.filter(isActive);
   }
 
   update(job: Job, patch: Partial<Job>): Job {
+    const wasActive = isActive(job);
     Object.assign(job, patch, { updatedAt: this.now() });
+    if (wasActive !== isActive(job)) this.countActive(job, wasActive ? -1 : 1);
     this.dirtyJobs.add(job);
     return job;
   }
@@ -452,11 +477,16 @@ export class Store {
   /** Moves old finished jobs to the archive and forgets expired dedup/ledger entries. */
   private maybePrune(): void {
     const now = this.now();
-    // Once a minute, or once a second while the hot set is large (a burst): pruning walks every job.
-    const since = now - this.lastPrune;
-    if (since < 60_000 && (since < 1_000 || this.data.jobs.length <= this.opts.finishedJobs * 2)) return;
-    this.lastPrune = now;
+    // Everything once a minute; in between, at most once a second, finished jobs alone when a burst of
+    // them has doubled the hot set (that check is O(1): walking every job or dedup entry each second
+    // would stall the acks queued behind it).
     const d = this.data;
+    if (now - this.lastPrune < 60_000) {
+      const finished = d.jobs.length - this.activeTotal;
+      if (now - this.lastArchive >= 1_000 && finished > this.opts.finishedJobs * 2) this.archiveFinished(now);
+      return;
+    }
+    this.lastPrune = now;
     const seenCutoff = now - this.opts.dedupHours * 3_600_000;
     for (const [id, at] of Object.entries(d.seen)) if (at < seenCutoff) delete d.seen[id];
     const ledgerCutoff = now - this.opts.ledgerDays * DAY;
@@ -474,7 +504,14 @@ export class Store {
     const days = Object.keys(d.usage).sort();
     for (const day of days.slice(0, Math.max(0, days.length - this.opts.ledgerDays))) delete d.usage[day];
 
-    const finished = d.jobs.filter((j) => !ACTIVE_STATES.includes(j.state));
+    this.archiveFinished(now);
+  }
+
+  /** Moves finished jobs beyond the retention window (count and age) to jobs-archive.jsonl. */
+  private archiveFinished(now: number): void {
+    this.lastArchive = now;
+    const d = this.data;
+    const finished = d.jobs.filter((j) => !isActive(j));
     const jobCutoff = now - this.opts.finishedJobDays * DAY;
     const excess = finished.length - this.opts.finishedJobs;
     const archived = new Set<Job>();

@@ -66,6 +66,22 @@ describe('quotas and admin commands (over the real receiver)', () => {
     expect(sb.app.store.data.ledger).toHaveLength(1);
   });
 
+  it('caps jobs in flight per user: the third is refused while two run, accepted once they are done', async () => {
+    sb = await testSandbox({ QUOTA_MAX_IN_FLIGHT: '2' }, { generationMs: 1_500 });
+    const a = await say(sb, ALICE, '/video 第一');
+    const b = await say(sb, ALICE, '/video 第二');
+    const c = await say(sb, ALICE, '/video 第三');
+    expect(textOf(sb, c)).toContain('你已有 2 个任务在进行中');
+    const bob = await say(sb, BOB, '/video 别人的');
+    expect(replies(sb, bob).some((m) => m.msgType === 'interactive')).toBe(true);
+    expect(textOf(sb, await say(sb, ALICE, '/quota'))).toContain('进行中：2 / 2');
+    await waitFor(() => mediaOf(sb, a)[0] && mediaOf(sb, b)[0], 15_000, 'both videos');
+    expect(textOf(sb, await say(sb, ALICE, '/quota'))).toContain('进行中：0 / 2');
+    const d = await say(sb, ALICE, '/video 第四');
+    expect(replies(sb, d).some((m) => m.msgType === 'interactive')).toBe(true);
+    expect(sb.app.store.jobs().map((j) => j.prompt)).toEqual(['第一', '第二', '别人的', '第四']);
+  });
+
   it('a content-risk failure refunds the quota and the budget', async () => {
     sb = await testSandbox({ QUOTA_USER_DAILY: '1' });
     const m = await say(sb, ALICE, '/video RISK 不当内容');

@@ -88,6 +88,28 @@ describe('Store', () => {
     expect(JSON.parse(archive[0]!).id).toBe('J0001');
   });
 
+  it('counts active jobs per user as states change, and the same after a crash and restart', async () => {
+    const d = dir();
+    const store = await openStore({ dir: d });
+    for (const over of [
+      { userOpenId: 'ou_a' },
+      { userOpenId: 'ou_a', state: 'running' as const },
+      { userOpenId: 'ou_b' },
+      { userOpenId: 'ou_a', state: 'delivered' as const },
+    ])
+      store.addJob(job(store, over));
+    const counts = (s: Store) => ['ou_a', 'ou_b', 'ou_c'].map((u) => s.activeJobCount(u));
+    expect(counts(store)).toEqual([2, 1, 0]);
+    store.update(store.job('J0001')!, { state: 'submitting' });
+    expect(counts(store)).toEqual([2, 1, 0]);
+    store.update(store.job('J0002')!, { state: 'delivered' });
+    store.update(store.job('J0003')!, { state: 'cancelled' });
+    expect(counts(store)).toEqual([1, 0, 0]);
+    await store.commit();
+    await abandon(store);
+    expect(counts(await openStore({ dir: d }))).toEqual([1, 0, 0]);
+  });
+
   it('forgets dedup entries after the window, not before (Feishu re-pushes for ~7 h)', async () => {
     let now = 0;
     const store = await openStore({ dir: dir(), dedupHours: 24, now: () => now });
