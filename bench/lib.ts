@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /** One line of bench/results.json. */
@@ -137,4 +138,28 @@ export function ensureBuilt(): void {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   built = true;
+}
+
+/**
+ * CPU placement for the ingest benchmark: on a machine with n ≥ 2 CPUs, the measured server gets CPU 1 to
+ * itself (one core, as a Node process is deployed) and everything else (load generators, the bot's peers,
+ * this process) the other CPUs, so servers are compared on equal cores instead of on how the scheduler
+ * shares two of them with the load generator. Uses taskset (util-linux); without it nothing is pinned.
+ */
+export const cpuPlan = (() => {
+  const n = availableParallelism();
+  if (n < 2) return undefined;
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  const others = [0, ...Array.from({ length: n - 2 }, (_, i) => i + 2)].join(',');
+  return { server: '1', others, all: `0-${n - 1}` };
+})();
+
+/** Sets the CPU affinity of every thread of `pid` (no-op without a plan). */
+export function pin(pid: number, cpus: string | undefined): void {
+  if (!cpus) return;
+  execFileSync('taskset', ['-a', '-cp', cpus, String(pid)], { stdio: 'ignore' });
 }

@@ -13,16 +13,27 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import Router from '@koa/router';
 import * as lark from '@larksuiteoapi/node-sdk';
 import Koa from 'koa';
-import { type App, createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { decryptLarkEvent } from '../src/lark/decrypt-event.js';
-import { verifyLarkSignature } from '../src/lark/verify-signature.js';
-import { startFakeFeishu } from '../src/sandbox/fake-feishu.js';
-import { startJimengSimulator } from '../src/sandbox/jimeng-simulator.js';
+import type { App } from '../src/app.js';
 import type { SignedRequest } from '../src/sandbox/lark-event-builder.js';
 import { paced } from './paced.js';
+
+// The measured code is the production build (dist/, compiled by tsc; bench/lib.ts ensureBuilt), not the
+// sources through tsx, whose transform adds its own helpers to every function.
+const dist = <T>(path: string): Promise<T> => import(new URL(`../dist/${path}`, import.meta.url).href);
+const { createApp } = await dist<typeof import('../src/app.js')>('app.js');
+const { loadConfig } = await dist<typeof import('../src/config.js')>('config.js');
+const { decryptLarkEvent } =
+  await dist<typeof import('../src/lark/decrypt-event.js')>('lark/decrypt-event.js');
+const { verifyLarkSignature } =
+  await dist<typeof import('../src/lark/verify-signature.js')>('lark/verify-signature.js');
+const { startFakeFeishu } =
+  await dist<typeof import('../src/sandbox/fake-feishu.js')>('sandbox/fake-feishu.js');
+const { startJimengSimulator } = await dist<typeof import('../src/sandbox/jimeng-simulator.js')>(
+  'sandbox/jimeng-simulator.js',
+);
 
 type Msg = Record<string, unknown> & { id: number; cmd: string };
 type Handler = (m: Msg) => unknown;
@@ -32,9 +43,15 @@ const send = (m: Record<string, unknown>) => process.send?.(m);
 
 function serve(handler: Handler): void {
   process.on('message', async (m: Msg) => {
-    const result = await handler(m);
+    // Every measured server answers 'cpu': its CPU time so far (µs, user + system), for CPU per request.
+    const result = m.cmd === 'cpu' ? cpuMicros() : await handler(m);
     send({ id: m.id, result: result ?? null });
   });
+}
+
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
 }
 
 function memory() {
@@ -157,6 +174,40 @@ async function bare(): Promise<void> {
   send({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook/event` });
 }
 
+/** Diagnostic (not in the table): Koa + @koa/router doing what `bare` does, to see what the framework costs. */
+async function koa(): Promise<void> {
+  const encryptKey = env.BENCH_ENCRYPT_KEY!;
+  const app = new Koa();
+  const router = new Router();
+  router.post('/webhook/event', async (ctx) => {
+    const raw = await new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      ctx.req.on('data', (c: Buffer) => chunks.push(c));
+      ctx.req.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+    const ok = verifyLarkSignature({
+      timestamp: ctx.get('x-lark-request-timestamp'),
+      nonce: ctx.get('x-lark-request-nonce'),
+      signature: ctx.get('x-lark-signature'),
+      encryptKey,
+      rawBody: raw,
+    });
+    if (!ok) {
+      ctx.status = 401;
+      return;
+    }
+    JSON.parse(
+      decryptLarkEvent(encryptKey, (JSON.parse(raw.toString('utf8')) as { encrypt: string }).encrypt),
+    );
+    ctx.body = {};
+  });
+  app.use(router.routes());
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((r) => server.once('listening', r));
+  serve(() => memory());
+  send({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook/event` });
+}
+
 async function sdk(): Promise<void> {
   const dispatcher = new lark.EventDispatcher({
     encryptKey: env.BENCH_ENCRYPT_KEY!,
@@ -177,7 +228,7 @@ async function client(): Promise<void> {
   send({ type: 'ready' });
 }
 
-const modes: Record<string, () => Promise<void>> = { peers, bot, bare, sdk, client };
+const modes: Record<string, () => Promise<void>> = { peers, bot, bare, sdk, koa, client };
 const run = modes[process.argv[2] ?? ''];
 if (!run) {
   process.stderr.write(`unknown mode ${process.argv[2]}; one of ${Object.keys(modes).join(', ')}\n`);

@@ -113,7 +113,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
   });
-  koa.use(router.routes());
   if (config.lark.transport === 'webhook') {
     const receiver = createReceiverRouter({
       verificationToken: config.lark.verificationToken,
@@ -124,6 +123,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     });
     koa.use(receiver.routes()).use(receiver.allowedMethods());
   }
+  // After the receiver: webhook deliveries are most of the traffic and match there first.
+  koa.use(router.routes());
   if (opts.extraRoutes) koa.use(opts.extraRoutes.routes()).use(opts.extraRoutes.allowedMethods());
 
   const app: App = {

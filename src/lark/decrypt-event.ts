@@ -1,7 +1,11 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
+let cached: { encryptKey: string; key: Buffer } | undefined;
+/** sha256(encryptKey): the same for every event of the app, so derived once. */
 function keyOf(encryptKey: string): Buffer {
-  return createHash('sha256').update(encryptKey, 'utf8').digest();
+  if (cached?.encryptKey !== encryptKey)
+    cached = { encryptKey, key: createHash('sha256').update(encryptKey, 'utf8').digest() };
+  return cached.key;
 }
 
 /**

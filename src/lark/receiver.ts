@@ -27,10 +27,13 @@ type Outcome = { status: number; body: unknown; log?: string };
 export function createReceiverRouter(opts: ReceiverOptions): Router {
   const router = new Router();
   const path = opts.path ?? '/webhook/event';
+  const tokenHash = sha256(opts.verificationToken);
   router.post(path, async (ctx) => {
-    const outcome = await handle(ctx, opts);
+    const outcome = await handle(ctx, opts, tokenHash);
     if (outcome.log) (opts.logger ?? silentLogger).warn(outcome.log);
     ctx.status = outcome.status;
+    // Set outright: Koa would otherwise look the type up by name for every response.
+    ctx.set('Content-Type', 'application/json; charset=utf-8');
     ctx.body = outcome.body;
   });
   return router;
@@ -40,7 +43,7 @@ function reject(status: number, error: string, log?: string): Outcome {
   return { status, body: { error }, ...(log ? { log } : {}) };
 }
 
-async function handle(ctx: Context, opts: ReceiverOptions): Promise<Outcome> {
+async function handle(ctx: Context, opts: ReceiverOptions, tokenHash: Buffer): Promise<Outcome> {
   const logger = opts.logger ?? silentLogger;
   const limit = opts.maxBodyBytes ?? 1024 * 1024;
   let raw: Buffer;
@@ -114,7 +117,7 @@ async function handle(ctx: Context, opts: ReceiverOptions): Promise<Outcome> {
 
   const header = isObject(body.header) ? body.header : undefined;
   const token = isChallenge ? body.token : header ? header.token : body.token;
-  if (typeof token !== 'string' || !sameSecret(token, opts.verificationToken)) {
+  if (typeof token !== 'string' || !sameSecret(token, tokenHash)) {
     return reject(
       401,
       'bad verification token',
@@ -158,8 +161,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb);
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+/** Constant-time comparison with the configured secret (its hash is taken once per receiver). */
+function sameSecret(given: string, expectedHash: Buffer): boolean {
+  return timingSafeEqual(sha256(given), expectedHash);
 }
