@@ -58,13 +58,11 @@ export function printTable(results: readonly BenchResult[]): string {
     r.pass === undefined ? '' : r.pass ? 'PASS' : 'MISS',
   ]);
   const head = ['benchmark', 'value', 'baseline', 'ratio', 'target', ''];
-  const lines = [head, ...rows];
   const md = [
     `| ${head.join(' | ')} |`,
     `|${head.map(() => '---').join('|')}|`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ];
-  void lines;
   return md.join('\n');
 }
 
