@@ -15,6 +15,8 @@ import autocannon from 'autocannon';
 import { buildMessageEvent, encryptAndSign, type SignedRequest } from '../src/sandbox/lark-event-builder.js';
 import {
   type BenchResult,
+  type BenchSecrets,
+  benchSecrets,
   type Child,
   cpuPlan,
   ensureBuilt,
@@ -38,20 +40,16 @@ const CHATTER_ROUNDS = Number(process.env.BENCH_CHATTER_ROUNDS ?? 3);
 type Workload = 'chatter' | 'video';
 type Target = 'bot' | 'bare' | 'sdk' | 'koa';
 
-interface Creds {
-  appId: string;
-  appSecret: string;
-  encryptKey: string;
-  token: string;
-  ak: string;
-  sk: string;
-}
-
 /**
  * n signed deliveries of distinct messages. The messages are first stored in the fake Feishu, so the bot's
  * replies (the acceptance card for each /video) are real, successful API calls.
  */
-async function pool(peers: Child, creds: Creds, workload: Workload, n: number): Promise<SignedRequest[]> {
+async function pool(
+  peers: Child,
+  creds: BenchSecrets,
+  workload: Workload,
+  n: number,
+): Promise<SignedRequest[]> {
   const out: SignedRequest[] = [];
   const sender = `ou_bench${hex(12)}`;
   const ids = await peers.ask<string[]>({
@@ -67,8 +65,8 @@ async function pool(peers: Child, creds: Creds, workload: Workload, n: number): 
         ? `大家好，今天午饭吃什么？第 ${i} 条闲聊`
         : `/video 一只猫在屋顶上看日落，镜头缓慢推进 #${i}`;
     const event = buildMessageEvent({
-      appId: creds.appId,
-      token: creds.token,
+      appId: creds.BENCH_APP_ID,
+      token: creds.BENCH_TOKEN,
       messageId: ids[i]!,
       chatId: 'oc_bench_group',
       chatType: 'group',
@@ -76,7 +74,7 @@ async function pool(peers: Child, creds: Creds, workload: Workload, n: number): 
       msgType: 'text',
       content: { text },
     });
-    out.push(encryptAndSign({ payload: event, encryptKey: creds.encryptKey }));
+    out.push(encryptAndSign({ payload: event, encryptKey: creds.BENCH_ENCRYPT_KEY }));
   }
   return out;
 }
@@ -112,19 +110,11 @@ async function cannon(url: string, reqs: SignedRequest[], opts: { seconds: numbe
 async function measure(
   target: Target,
   workload: Workload,
-  creds: Creds,
+  creds: BenchSecrets,
   peers: Child,
   peersEnv: Record<string, string>,
 ) {
-  const child: Child = startChild(target, {
-    BENCH_APP_ID: creds.appId,
-    BENCH_APP_SECRET: creds.appSecret,
-    BENCH_ENCRYPT_KEY: creds.encryptKey,
-    BENCH_TOKEN: creds.token,
-    BENCH_AK: creds.ak,
-    BENCH_SK: creds.sk,
-    ...peersEnv,
-  });
+  const child: Child = startChild(target, { ...creds, ...peersEnv });
   try {
     const { url } = (await child.ready) as { url: string };
     pin(child.proc.pid!, cpuPlan?.server);
@@ -196,20 +186,8 @@ export async function runIngest(): Promise<BenchResult[]> {
   pin(process.pid, cpuPlan?.others);
   if (cpuPlan)
     log(`  (servers on CPU ${cpuPlan.server}; load generators and peers on CPU ${cpuPlan.others})`);
-  const creds: Creds = {
-    appId: `cli_bench${hex(6)}`,
-    appSecret: hex(16),
-    encryptKey: hex(16),
-    token: hex(16),
-    ak: `AKBENCH${hex(4)}`,
-    sk: hex(20),
-  };
-  const peers = startChild('peers', {
-    BENCH_APP_ID: creds.appId,
-    BENCH_APP_SECRET: creds.appSecret,
-    BENCH_AK: creds.ak,
-    BENCH_SK: creds.sk,
-  });
+  const creds = benchSecrets('bench');
+  const peers = startChild('peers', creds);
   const p = (await peers.ready) as { feishuUrl: string; jimengUrl: string };
   const peersEnv = { BENCH_FEISHU_URL: p.feishuUrl, BENCH_JIMENG_URL: p.jimengUrl };
   const results: BenchResult[] = [];

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -72,6 +73,20 @@ function fmt(n: number): string {
   if (Math.abs(n) >= 10) return String(round(n, 1));
   return String(round(n, 2));
 }
+
+/** Fresh app credentials for one benchmark, named as bench/target.ts reads them from its environment. */
+export function benchSecrets(tag: string) {
+  const hex = (n: number) => randomBytes(n).toString('hex');
+  return {
+    BENCH_APP_ID: `cli_${tag}${hex(6)}`,
+    BENCH_APP_SECRET: hex(16),
+    BENCH_ENCRYPT_KEY: hex(16),
+    BENCH_TOKEN: hex(16),
+    BENCH_AK: `AK${tag.toUpperCase()}${hex(4)}`,
+    BENCH_SK: hex(20),
+  };
+}
+export type BenchSecrets = ReturnType<typeof benchSecrets>;
 
 /** A helper process started with tsx that talks over IPC (bench/target.ts). */
 export interface Child {

@@ -11,7 +11,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildMessageEvent, postEvent } from '../src/sandbox/lark-event-builder.js';
-import { type BenchResult, ensureBuilt, log, ratioOf, round, sleep, startChild } from './lib.js';
+import {
+  type BenchResult,
+  benchSecrets,
+  ensureBuilt,
+  log,
+  ratioOf,
+  round,
+  sleep,
+  startChild,
+} from './lib.js';
 
 const hex = (n: number) => randomBytes(n).toString('hex');
 const JOBS = 1000;
@@ -41,14 +50,7 @@ async function processFigures(baseUrl: string): Promise<string> {
 
 export async function runMemory(): Promise<BenchResult[]> {
   ensureBuilt();
-  const creds = {
-    BENCH_APP_ID: `cli_mem${hex(6)}`,
-    BENCH_APP_SECRET: hex(16),
-    BENCH_ENCRYPT_KEY: hex(16),
-    BENCH_TOKEN: hex(16),
-    BENCH_AK: `AKMEM${hex(4)}`,
-    BENCH_SK: hex(20),
-  };
+  const creds = benchSecrets('mem');
   const peers = startChild('peers', creds);
   const p = (await peers.ready) as { feishuUrl: string; jimengUrl: string };
   const bot = spawn(process.execPath, ['dist/main.js'], {
