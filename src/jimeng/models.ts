@@ -56,16 +56,6 @@ export const MODELS: readonly ModelInfo[] = Object.freeze([
     documented: true,
   }),
   model({
-    reqKey: 'jimeng_t2v_v30_pro',
-    tier: 'pro',
-    kind: 't2v',
-    label: '即梦 3.0 Pro 文生视频（多镜头）',
-    resolution: '1080P',
-    ratios: [...RATIOS],
-    images: 0,
-    documented: false,
-  }),
-  model({
     reqKey: 'jimeng_ti2v_v30_pro',
     tier: 'pro',
     kind: 'both',
@@ -113,6 +103,16 @@ export const MODELS: readonly ModelInfo[] = Object.freeze([
     resolution: '1080P',
     ratios: [],
     images: 2,
+    documented: true,
+  }),
+  model({
+    reqKey: 'jimeng_i2v_recamera_v30',
+    tier: '720p',
+    kind: 'i2v',
+    label: '即梦 3.0 运镜（图生视频）720P',
+    resolution: '720P',
+    ratios: [],
+    images: 1,
     documented: true,
   }),
 ]);
