@@ -1,0 +1,201 @@
+import type {
+  CardSent,
+  ClaimInput,
+  ClaimSubmitsInput,
+  CreateJobResult,
+  JobDraft,
+  QuotaPolicy,
+  Transition,
+} from '../port.js';
+import { refusalFor } from '../quota-rule.js';
+import { isActive, type Job, type JobState } from '../records.js';
+import { holdsSlot, pickSubmits } from '../submit-order.js';
+import { quotaStateOf } from './quota-ops.js';
+import type { State } from './state.js';
+
+/** The job operations of the store port, applied synchronously to the state (one step each). */
+
+export function createJob(
+  s: State,
+  draft: JobDraft,
+  policy: QuotaPolicy,
+  now: number,
+  inboxId?: string,
+): CreateJobResult {
+  const refusal = refusalFor(
+    quotaStateOf(s, { user: draft.userOpenId, chat: draft.chatId, day: draft.day }),
+    policy,
+    draft.costYuan,
+  );
+  if (refusal) return { ok: false, refusal };
+  const job: Job = {
+    ...draft,
+    ...(draft.images ? { images: draft.images.map((i) => ({ ...i })) } : {}),
+    id: s.nextJobId(),
+    state: 'queued',
+    charge: 'reserved',
+    polls: 0,
+    busyRetries: 0,
+    card: { version: 1, sent: 0 },
+    createdAt: now,
+    updatedAt: now,
+  };
+  s.addJob(job);
+  s.reserve(job, now);
+  if (inboxId !== undefined) s.removeInbox(inboxId);
+  return { ok: true, job };
+}
+
+/** Applies a guarded transition; undefined when the job is missing or not in `t.from`. */
+export function transition(s: State, id: string, t: Transition, now: number): Job | undefined {
+  const job = s.byId.get(id);
+  if (!job || !t.from.includes(job.state)) return undefined;
+  const patch: Partial<Job> = { ...t.set };
+  if (t.to) patch.state = t.to;
+  if (t.error) patch.error = { ...t.error };
+  if (t.card) patch.card = { ...job.card, version: job.card.version + 1 };
+  if (t.release && job.leases) {
+    const leases = { ...job.leases };
+    delete leases[t.release];
+    patch.leases = leases;
+  }
+  s.changeJob(job, patch, now);
+  switch (t.charge) {
+    case 'consume':
+      if (job.charge === 'reserved') {
+        job.charge = 'consumed';
+        s.ledgerOutcome(job, 'charged', now);
+      }
+      break;
+    case 'refund':
+      s.refund(job, 'refunded', now);
+      break;
+    case 'refund_uncertain':
+      s.refund(job, 'uncertain', now);
+      break;
+    case 'deliver':
+      s.ledgerOutcome(job, 'delivered', now);
+      break;
+  }
+  return job;
+}
+
+export function jobsIn(s: State, states: readonly JobState[]): Job[] {
+  return s.data.jobs.filter((j) => states.includes(j.state));
+}
+
+export function jobsOfUser(s: State, user: string, limit: number): Job[] {
+  const out: Job[] = [];
+  for (let i = s.data.jobs.length - 1; i >= 0 && out.length < limit; i--) {
+    const j = s.data.jobs[i]!;
+    if (j.userOpenId === user) out.push(j);
+  }
+  return out;
+}
+
+export function queuePosition(s: State, id: string): number {
+  let ahead = 0;
+  for (const j of s.data.jobs) {
+    if (j.id === id) return j.state === 'queued' ? ahead + 1 : 0;
+    if (j.state === 'queued') ahead++;
+  }
+  return 0;
+}
+
+export function inFlight(s: State, user: string): number {
+  return s.activeByUser.get(user) ?? 0;
+}
+
+export function claimSubmits(s: State, input: ClaimSubmitsInput): Job[] {
+  const queued: Job[] = [];
+  const atJimeng: Job[] = [];
+  for (const j of s.data.jobs) {
+    if (j.state === 'queued') queued.push(j);
+    else if (holdsSlot(j)) atJimeng.push(j);
+  }
+  const picks = pickSubmits(queued, atJimeng, input.accounts, input.now, input.limit);
+  for (const p of picks) s.changeJob(p.job, { state: 'submitting', account: p.account }, input.now);
+  return picks.map((p) => p.job);
+}
+
+function leased(j: Job, kind: 'poll' | 'delivery' | 'card', now: number): boolean {
+  const until = j.leases?.[kind];
+  return until !== undefined && until > now;
+}
+
+/**
+ * Marks work on a job as taken. Leases are not recorded as changes: a file store serves one process
+ * and drops them when it opens; a shared store keeps them in its own rows.
+ */
+function lease(j: Job, kind: 'poll' | 'delivery' | 'card', until: number): void {
+  j.leases = { ...j.leases, [kind]: until };
+}
+
+const waitsForPoll = (j: Job) => j.state === 'running' && !!j.taskId && !j.videoUrl;
+
+export function claimPolls(s: State, input: ClaimInput): Job[] {
+  const due = s.data.jobs
+    .filter((j) => waitsForPoll(j) && (j.nextPollAt ?? 0) <= input.now && !leased(j, 'poll', input.now))
+    .sort((a, b) => (a.submittedAt ?? 0) - (b.submittedAt ?? 0))
+    .slice(0, input.limit);
+  for (const j of due) lease(j, 'poll', input.now + input.leaseMs);
+  return due;
+}
+
+export function nextPollAt(s: State): number | undefined {
+  let next: number | undefined;
+  for (const j of s.data.jobs) {
+    if (!waitsForPoll(j)) continue;
+    const at = Math.max(j.nextPollAt ?? 0, j.leases?.poll ?? 0);
+    if (next === undefined || at < next) next = at;
+  }
+  return next;
+}
+
+export function claimDeliveries(s: State, input: ClaimInput): Job[] {
+  const due = s.data.jobs
+    .filter(
+      (j) =>
+        j.state === 'running' &&
+        !!j.videoUrl &&
+        (j.delivery?.nextAt ?? 0) <= input.now &&
+        !leased(j, 'delivery', input.now),
+    )
+    .slice(0, input.limit);
+  for (const j of due) lease(j, 'delivery', input.now + input.leaseMs);
+  return due;
+}
+
+export function claimCards(s: State, input: ClaimInput): Job[] {
+  const due: Job[] = [];
+  for (const j of s.data.jobs) {
+    if (due.length >= input.limit) break;
+    if (j.card.sent >= j.card.version) continue;
+    if ((j.card.retryAt ?? 0) > input.now || leased(j, 'card', input.now)) continue;
+    due.push(j);
+  }
+  for (const j of due) lease(j, 'card', input.now + input.leaseMs);
+  return due;
+}
+
+export function cardSent(s: State, id: string, sent: CardSent, now: number): Job | undefined {
+  const job = s.byId.get(id);
+  if (!job) return undefined;
+  const card = { ...job.card };
+  if (sent.ok) {
+    if (sent.version > card.sent) card.sent = sent.version;
+    if (sent.messageId) card.messageId = sent.messageId;
+    delete card.retryAt;
+    delete card.attempts;
+  } else {
+    card.retryAt = sent.retryAt;
+    card.attempts = (card.attempts ?? 0) + 1;
+  }
+  const leases = { ...job.leases };
+  delete leases.card;
+  s.changeJob(job, { card, leases }, now);
+  return job;
+}
+
+/** Active jobs keep their place; finished ones are what retention may move out. */
+export const isFinished = (j: Job) => !isActive(j);
