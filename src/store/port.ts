@@ -64,9 +64,7 @@ export type ChargeEffect =
   | 'deliver';
 
 /** Fields a transition may set (undefined clears a field). */
-export type JobPatch = Partial<
-  Omit<Job, 'id' | 'state' | 'charge' | 'createdAt' | 'updatedAt' | 'card' | 'leases'>
->;
+export type JobPatch = Partial<Omit<Job, 'id' | 'state' | 'charge' | 'createdAt' | 'updatedAt' | 'card'>>;
 
 export interface Transition {
   /** Guard: the job must be in one of these states, or nothing happens. */

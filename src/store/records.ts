@@ -105,9 +105,6 @@ export interface Job {
   delivery?: DeliveryState;
   error?: JobError;
   card: CardState;
-  /** Work in progress on the job, each until a time (ms): a claimed poll, delivery or card send. */
-  leases?: { poll?: number; delivery?: number; card?: number };
-
   createdAt: number;
   updatedAt: number;
   /** When the user got the final answer (video or failure), or it was given up as undeliverable. */
@@ -164,8 +161,6 @@ export interface InboxItem {
   payload: unknown;
   /** Handling attempts that failed (the item is set aside after a few). */
   attempts?: number;
-  /** Leased until (ms): a handler is working on it. */
-  leaseUntil?: number;
 }
 
 /** What the store remembers about a chat. */

@@ -9,15 +9,16 @@ export function accept(s: State, item: InboxItem): boolean {
   return true;
 }
 
-/** Inbox leases, like job leases, are not recorded as changes (see job-ops.ts `lease`). */
+/** Inbox leases, like job leases, are not recorded changes (see State.inboxLeases). */
 export function claimInbox(s: State, input: ClaimInput & { maxAttempts?: number }): InboxItem[] {
   const max = input.maxAttempts ?? Number.POSITIVE_INFINITY;
   const out: InboxItem[] = [];
   for (const item of s.data.inbox) {
     if (out.length >= input.limit) break;
     if ((item.attempts ?? 0) >= max) continue;
-    if (item.leaseUntil !== undefined && item.leaseUntil > input.now) continue;
-    item.leaseUntil = input.now + input.leaseMs;
+    const lease = s.inboxLeases.get(item.id);
+    if (lease !== undefined && lease > input.now) continue;
+    s.inboxLeases.set(item.id, input.now + input.leaseMs);
     out.push(item);
   }
   return out;
@@ -26,7 +27,6 @@ export function claimInbox(s: State, input: ClaimInput & { maxAttempts?: number 
 export function failInbox(s: State, id: string): void {
   const item = s.inboxById.get(id);
   if (!item) return;
-  const { leaseUntil: _lease, ...rest } = item;
-  delete item.leaseUntil;
-  s.putInbox({ ...rest, attempts: (item.attempts ?? 0) + 1 });
+  s.inboxLeases.delete(id);
+  s.putInbox({ ...item, attempts: (item.attempts ?? 0) + 1 });
 }

@@ -54,11 +54,7 @@ export function transition(s: State, id: string, t: Transition, now: number): Jo
   if (t.to) patch.state = t.to;
   if (t.error) patch.error = { ...t.error };
   if (t.card) patch.card = { ...job.card, version: job.card.version + 1 };
-  if (t.release && job.leases) {
-    const leases = { ...job.leases };
-    delete leases[t.release];
-    patch.leases = leases;
-  }
+  if (t.release) delete s.jobLeases.get(id)?.[t.release];
   s.changeJob(job, patch, now);
   switch (t.charge) {
     case 'consume':
@@ -118,27 +114,26 @@ export function claimSubmits(s: State, input: ClaimSubmitsInput): Job[] {
   return picks.map((p) => p.job);
 }
 
-function leased(j: Job, kind: 'poll' | 'delivery' | 'card', now: number): boolean {
-  const until = j.leases?.[kind];
+type LeaseKind = 'poll' | 'delivery' | 'card';
+
+function leased(s: State, j: Job, kind: LeaseKind, now: number): boolean {
+  const until = s.jobLeases.get(j.id)?.[kind];
   return until !== undefined && until > now;
 }
 
-/**
- * Marks work on a job as taken. Leases are not recorded as changes: a file store serves one process
- * and drops them when it opens; a shared store keeps them in its own rows.
- */
-function lease(j: Job, kind: 'poll' | 'delivery' | 'card', until: number): void {
-  j.leases = { ...j.leases, [kind]: until };
+/** Marks work on a job as taken (not a recorded change: see State.jobLeases). */
+function lease(s: State, j: Job, kind: LeaseKind, until: number): void {
+  s.jobLeases.set(j.id, { ...s.jobLeases.get(j.id), [kind]: until });
 }
 
 const waitsForPoll = (j: Job) => j.state === 'running' && !!j.taskId && !j.videoUrl;
 
 export function claimPolls(s: State, input: ClaimInput): Job[] {
   const due = s.data.jobs
-    .filter((j) => waitsForPoll(j) && (j.nextPollAt ?? 0) <= input.now && !leased(j, 'poll', input.now))
+    .filter((j) => waitsForPoll(j) && (j.nextPollAt ?? 0) <= input.now && !leased(s, j, 'poll', input.now))
     .sort((a, b) => (a.submittedAt ?? 0) - (b.submittedAt ?? 0))
     .slice(0, input.limit);
-  for (const j of due) lease(j, 'poll', input.now + input.leaseMs);
+  for (const j of due) lease(s, j, 'poll', input.now + input.leaseMs);
   return due;
 }
 
@@ -146,7 +141,7 @@ export function nextPollAt(s: State): number | undefined {
   let next: number | undefined;
   for (const j of s.data.jobs) {
     if (!waitsForPoll(j)) continue;
-    const at = Math.max(j.nextPollAt ?? 0, j.leases?.poll ?? 0);
+    const at = Math.max(j.nextPollAt ?? 0, s.jobLeases.get(j.id)?.poll ?? 0);
     if (next === undefined || at < next) next = at;
   }
   return next;
@@ -159,10 +154,10 @@ export function claimDeliveries(s: State, input: ClaimInput): Job[] {
         j.state === 'running' &&
         !!j.videoUrl &&
         (j.delivery?.nextAt ?? 0) <= input.now &&
-        !leased(j, 'delivery', input.now),
+        !leased(s, j, 'delivery', input.now),
     )
     .slice(0, input.limit);
-  for (const j of due) lease(j, 'delivery', input.now + input.leaseMs);
+  for (const j of due) lease(s, j, 'delivery', input.now + input.leaseMs);
   return due;
 }
 
@@ -171,10 +166,10 @@ export function claimCards(s: State, input: ClaimInput): Job[] {
   for (const j of s.data.jobs) {
     if (due.length >= input.limit) break;
     if (j.card.sent >= j.card.version) continue;
-    if ((j.card.retryAt ?? 0) > input.now || leased(j, 'card', input.now)) continue;
+    if ((j.card.retryAt ?? 0) > input.now || leased(s, j, 'card', input.now)) continue;
     due.push(j);
   }
-  for (const j of due) lease(j, 'card', input.now + input.leaseMs);
+  for (const j of due) lease(s, j, 'card', input.now + input.leaseMs);
   return due;
 }
 
@@ -191,9 +186,8 @@ export function cardSent(s: State, id: string, sent: CardSent, now: number): Job
     card.retryAt = sent.retryAt;
     card.attempts = (card.attempts ?? 0) + 1;
   }
-  const leases = { ...job.leases };
-  delete leases.card;
-  s.changeJob(job, { card, leases }, now);
+  delete s.jobLeases.get(id)?.card;
+  s.changeJob(job, { card }, now);
   return job;
 }
 

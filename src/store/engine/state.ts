@@ -91,6 +91,12 @@ export class State {
   readonly activeByUser = new Map<string, number>();
   activeTotal = 0;
   changes = new Changes();
+  /**
+   * Claimed work, until a time (ms): per job a poll, delivery or card send; per inbox item its handling.
+   * Kept beside the records, not in them: they say who is working now, which a restart voids.
+   */
+  readonly jobLeases = new Map<string, { poll?: number; delivery?: number; card?: number }>();
+  readonly inboxLeases = new Map<string, number>();
 
   constructor(data: StoreData = emptyData()) {
     this.data = data;
@@ -215,6 +221,7 @@ export class State {
     const item = this.inboxById.get(id);
     if (!item) return false;
     this.inboxById.delete(id);
+    this.inboxLeases.delete(id);
     const i = this.data.inbox.indexOf(item);
     if (i >= 0) this.data.inbox.splice(i, 1);
     this.changes.inbox.delete(id);

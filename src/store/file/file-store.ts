@@ -83,8 +83,6 @@ export class FileStore extends EngineStore {
     const log = opts.logger ?? silentLogger;
     await mkdir(join(opts.dir, 'images'), { recursive: true });
     const { db, file, data, replayed, fromVersion } = await load(opts.dir, log);
-    for (const j of data.jobs) delete j.leases;
-    for (const item of data.inbox) delete item.leaseUntil;
     const store = new FileStore(opts, new State(data), db, file);
     if (fromVersion === 1) await store.renameV1Images();
     await store.journal.open();
@@ -100,10 +98,7 @@ export class FileStore extends EngineStore {
 
   /** A copy of the state in memory, as `inspect` would read it back (tests compare the two). */
   dump(): StoreData {
-    const d = structuredClone(this.state.data);
-    for (const j of d.jobs) delete j.leases;
-    for (const item of d.inbox) delete item.leaseUntil;
-    return d;
+    return structuredClone(this.state.data);
   }
 
   protected persist(): Promise<void> {

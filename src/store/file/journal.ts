@@ -25,12 +25,12 @@ export interface Batch {
 /** The journal line for `changes` (serialised now: later changes belong to the next batch). */
 export function batchLine(n: number, changes: Changes, d: StoreData): string {
   const b: Batch = { n };
-  if (changes.jobs.size) b.j = [...changes.jobs].map(withoutLeases);
+  if (changes.jobs.size) b.j = [...changes.jobs];
   if (changes.ledger.size) b.l = [...changes.ledger];
   if (changes.days.size)
     b.u = Object.fromEntries([...changes.days].flatMap((day) => (d.usage[day] ? [[day, d.usage[day]]] : [])));
   if (Object.keys(changes.seen).length) b.s = changes.seen;
-  if (changes.inbox.size) b.i = [...changes.inbox.values()].map(({ leaseUntil: _l, ...item }) => item);
+  if (changes.inbox.size) b.i = [...changes.inbox.values()];
   if (changes.inboxRemoved.size) b.x = [...changes.inboxRemoved];
   if (changes.admin.length) b.a = changes.admin;
   if (changes.meta)
@@ -43,12 +43,6 @@ export function batchLine(n: number, changes: Changes, d: StoreData): string {
     };
   if (changes.chats.size) b.c = Object.fromEntries([...changes.chats].map((id) => [id, d.chats[id] ?? {}]));
   return `${JSON.stringify(b)}\n`;
-}
-
-function withoutLeases(job: Job): Job {
-  if (!job.leases) return job;
-  const { leases: _leases, ...rest } = job;
-  return rest;
 }
 
 /** Applies one batch to `d` (replacing whole records); `jobs`/`ledger` index the arrays by id. */
