@@ -126,11 +126,11 @@ async function bot(): Promise<void> {
       return r;
     }
     if (m.cmd === 'stats') {
-      const jobs = app.store.jobs();
+      const counts = await app.store.jobCounts();
       return {
-        jobs: jobs.length,
-        queued: jobs.filter((j) => j.state === 'queued').length,
-        inbox: app.store.data.inbox.length,
+        jobs: Object.values(counts).reduce((a, b) => a + b, 0),
+        queued: counts.queued,
+        inbox: (await app.store.claimInbox({ now: 0, limit: 1e9, leaseMs: 0 })).length,
         writes: app.store.writes,
         ...memory(),
       };

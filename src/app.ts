@@ -2,15 +2,21 @@ import type { Server } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { Bot } from './bot/bot.js';
-import { JobRunner } from './bot/job-runner.js';
+import { presenterFor } from './bot/presenter.js';
+import { botServices } from './bot/services.js';
+import { textsFor } from './bot/texts/index.js';
+import { VideoRequests } from './bot/video-requests.js';
+import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { JimengClient } from './jimeng/client.js';
+import { singleAccount } from './jobs/jimeng-access.js';
+import { JobRunner } from './jobs/runner.js';
 import { Messenger } from './lark/messenger.js';
 import { createReceiverRouter } from './lark/receiver.js';
 import { startWsReceiver } from './lark/ws-receiver.js';
 import { type Logger, silentLogger } from './log.js';
 import { Metrics } from './metrics.js';
-import { Store } from './store/store.js';
+import { FileStore } from './store/file/file-store.js';
 
 export interface AppOptions {
   config: Config;
@@ -20,13 +26,17 @@ export interface AppOptions {
   jimengRetryBaseMs?: number;
   minPollMs?: number;
   busyRetryMs?: number;
+  deliveryRetryMs?: number;
+  /** First backoff of the Feishu client's retries (default 500 ms). */
+  larkRetryBaseMs?: number;
+  clock?: Clock;
   /** Lets the sandbox add its own routes (chat page) to the same Koa app. */
   extraRoutes?: Router;
 }
 
 export interface App {
   koa: Koa;
-  store: Store;
+  store: FileStore;
   bot: Bot;
   runner: JobRunner;
   metrics: Metrics;
@@ -46,11 +56,9 @@ export interface App {
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config } = opts;
   const log = opts.logger ?? silentLogger;
-  const store = await Store.open({
+  const store = await FileStore.open({
     dir: config.dataDir,
-    finishedJobs: config.retention.finishedJobs,
-    finishedJobDays: config.retention.finishedJobDays,
-    ledgerDays: config.retention.ledgerDays,
+    retention: config.retention,
     logger: log,
   });
   const metrics = new Metrics(store);
@@ -69,35 +77,43 @@ export async function createApp(opts: AppOptions): Promise<App> {
     appSecret: config.lark.appSecret,
     domain: config.lark.domain,
     logger: log.child({ component: 'lark' }),
+    ...(opts.larkRetryBaseMs !== undefined ? { baseDelayMs: opts.larkRetryBaseMs } : {}),
   });
+  const texts = textsFor(config.locale);
   const runner = new JobRunner({
     store,
-    jimeng,
+    jimeng: singleAccount(jimeng, config.jimeng.maxConcurrent),
     messenger,
+    presenter: presenterFor(texts),
     metrics,
     logger: log.child({ component: 'jobs' }),
-    locale: config.locale,
-    maxConcurrent: config.jimeng.maxConcurrent,
     expectedGenerationMs: config.jimeng.expectedGenerationSeconds * 1000,
     taskTimeoutMs: config.jimeng.taskTimeoutMinutes * 60_000,
     ...(opts.minPollMs !== undefined ? { minPollMs: opts.minPollMs } : {}),
     ...(opts.busyRetryMs !== undefined ? { busyRetryMs: opts.busyRetryMs } : {}),
+    ...(opts.deliveryRetryMs !== undefined ? { deliveryRetryMs: opts.deliveryRetryMs } : {}),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
+  const defaults = {
+    model: config.jimeng.defaultModel,
+    duration: config.jimeng.defaultDuration,
+    ratio: config.jimeng.defaultRatio,
+  };
+  const now = () => opts.clock?.now() ?? Date.now();
+  const videos = new VideoRequests({ messenger, defaults, onQueued: () => runner.wake() });
   const bot = new Bot({
     store,
-    runner,
     messenger,
-    metrics,
+    services: botServices({ store, videos, defaults, now, onJobsChanged: () => runner.wake() }),
+    texts,
     policy: config.quota,
+    timezone: config.quota.timezone,
     admins: config.admins,
-    defaults: {
-      model: config.jimeng.defaultModel,
-      duration: config.jimeng.defaultDuration,
-      ratio: config.jimeng.defaultRatio,
-    },
-    locale: config.locale,
+    onJobsChanged: () => runner.wake(),
+    metrics,
     logger: log.child({ component: 'bot' }),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
 
   let ready = false;
@@ -144,7 +160,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         log.info({ bot: info.name, openId: info.openId }, 'connected to Feishu');
       } catch (err) {
         log.warn(
-          { err: String(err) },
+          { err },
           'could not read the bot identity from Feishu (check LARK_APP_ID / LARK_APP_SECRET and that the bot capability is enabled); any leading @mention will count as @bot',
         );
       }

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { Store } from './store/store.js';
+import type { StorePort } from './store/port.js';
 
 /** Prometheus metrics for one bot instance (own registry, so several can live in one process). */
 export class Metrics {
@@ -23,8 +23,13 @@ export class Metrics {
     buckets: [5, 15, 30, 60, 90, 120, 180, 300, 600, 1200, 3600],
     registers: [this.registry],
   });
+  readonly undeliverable = new Counter({
+    name: 'bot_undeliverable_total',
+    help: 'Finished videos that could not be brought to the chat (bot removed, message gone, link expired)',
+    registers: [this.registry],
+  });
 
-  constructor(store?: Store) {
+  constructor(store?: StorePort) {
     // Process figures (resident memory, heap, event-loop lag, GC) under their standard names.
     collectDefaultMetrics({ register: this.registry });
     if (!store) return;
@@ -33,25 +38,16 @@ export class Metrics {
       help: 'Jobs in the store by state',
       labelNames: ['state'] as const,
       registers: [this.registry],
-      collect() {
-        const counts: Record<string, number> = {
-          queued: 0,
-          submitting: 0,
-          running: 0,
-          delivered: 0,
-          failed: 0,
-          cancelled: 0,
-        };
-        for (const j of store.jobs()) counts[j.state] = (counts[j.state] ?? 0) + 1;
-        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      async collect() {
+        for (const [state, n] of Object.entries(await store.jobCounts())) this.set({ state }, n);
       },
     });
     new Gauge({
       name: 'bot_queue_depth',
       help: 'Jobs waiting to be submitted to Jimeng',
       registers: [this.registry],
-      collect() {
-        this.set(store.jobs().filter((j) => j.state === 'queued').length);
+      async collect() {
+        this.set((await store.jobCounts()).queued);
       },
     });
   }

@@ -1,4 +1,14 @@
+export { type Delivery, decodeDelivery } from './decode-delivery.js';
 export { decryptLarkEvent, encryptLarkEvent } from './decrypt-event.js';
+export type {
+  CardAction,
+  CardActionAnswer,
+  ChatEvent,
+  ChatEventHandler,
+  ChatMessage,
+  Mention,
+} from './events.js';
+export { idempotencyKey } from './idempotency-key.js';
 export {
   codeForLark,
   isLarkApiError,
@@ -14,11 +24,10 @@ export {
   type SendOptions,
   type SentMessage,
 } from './messenger.js';
-export { normalizeMessage } from './normalize-message.js';
 export { BodyTooLargeError, readRawBody } from './read-raw-body.js';
 export { createReceiverRouter, type ReceiverOptions } from './receiver.js';
 export { resolveDomain } from './resolve-domain.js';
-export type { IncomingMessage, LarkEvent, LarkEventHeader } from './types.js';
+export type { LarkEvent, LarkEventHeader } from './types.js';
 export { computeLarkSignature, type SignatureInput, verifyLarkSignature } from './verify-signature.js';
 export {
   createWsReceiver,

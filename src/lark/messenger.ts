@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { type Logger, silentLogger } from '../log.js';
 import { LarkApiError, larkBodyError, TOKEN_INVALID_CODES, toLarkApiError } from './lark-error.js';
+import { contentParts, parseContent } from './message-content.js';
 import { resolveDomain } from './resolve-domain.js';
 
 export interface MessengerOptions {
@@ -42,6 +43,9 @@ export interface FetchedMessage {
   msgType: string;
   /** body.content parsed (JSON); `{}` when it is not JSON. */
   content: Record<string, unknown>;
+  /** The text and images in it (an image message's key, a post's img keys). */
+  text: string;
+  imageKeys: string[];
   chatId?: string;
   parentId?: string;
   rootId?: string;
@@ -156,10 +160,13 @@ export class Messenger {
     }
     const item = res.data?.items?.[0];
     if (!item) return null;
+    const content = parseContent(item.body?.content);
+    const msgType = item.msg_type ?? '';
     const out: FetchedMessage = {
       messageId: item.message_id ?? messageId,
-      msgType: item.msg_type ?? '',
-      content: parseJsonObject(item.body?.content),
+      msgType,
+      content,
+      ...contentParts(msgType, content),
     };
     if (item.chat_id) out.chatId = item.chat_id;
     if (item.parent_id) out.parentId = item.parent_id;
@@ -314,16 +321,6 @@ function sent(op: string, messageId: string | undefined): SentMessage {
 function checkUuid(uuid: string): void {
   if (!uuid || uuid.length > 50) {
     throw new LarkApiError('BAD_REQUEST', 'uuid must be 1 to 50 characters (Feishu idempotency key)');
-  }
-}
-
-function parseJsonObject(text: string | undefined): Record<string, unknown> {
-  if (!text) return {};
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
   }
 }
 

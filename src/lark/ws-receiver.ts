@@ -1,5 +1,8 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { type Logger, silentLogger } from '../log.js';
+import { decodeDelivery } from './decode-delivery.js';
+import { dispatch } from './dispatch.js';
+import type { ChatEventHandler } from './events.js';
 import { resolveDomain } from './resolve-domain.js';
 import type { LarkEvent } from './types.js';
 
@@ -8,11 +11,11 @@ export interface WsReceiverOptions {
   appSecret: string;
   /** 'feishu' (default), 'lark', or a base URL. */
   domain?: string;
-  /** The same handler the webhook receiver calls; must be quick (persist & enqueue). */
-  onEvent(evt: LarkEvent): void | Promise<void>;
+  /** The same handler the webhook receiver calls; must be quick (persist & enqueue, then ack). */
+  onEvent: ChatEventHandler;
   /** The app's Encrypt Key, if set: lets the dispatcher decrypt `{"encrypt": ...}` payloads. */
   encryptKey?: string;
-  /** Event types forwarded to onEvent. Default ['im.message.receive_v1']. */
+  /** Event types forwarded to onEvent. Default: messages and card callbacks. */
   eventTypes?: string[];
   logger?: Logger;
 }
@@ -37,12 +40,18 @@ export function createWsReceiver(opts: WsReceiverOptions): WsReceiver {
     logger: sdkLogger,
     ...(opts.encryptKey ? { encryptKey: opts.encryptKey } : {}),
   });
-  const handles: Record<string, (data: unknown) => Promise<void>> = {};
-  for (const type of opts.eventTypes ?? ['im.message.receive_v1']) {
+  const handles: Record<string, (data: unknown) => Promise<unknown>> = {};
+  for (const type of opts.eventTypes ?? ['im.message.receive_v1', 'card.action.trigger']) {
     handles[type] = async (data) => {
       const evt = toSchema2(data, type);
       try {
-        await opts.onEvent(evt);
+        // The SDK sends what the handler returns as the answer: for a card callback, its toast/card.
+        const answer = await dispatch(
+          decodeDelivery(evt as unknown as Record<string, unknown>),
+          opts.onEvent,
+          logger,
+        );
+        return type === 'card.action.trigger' ? answer : undefined;
       } catch (e) {
         logger.error(
           { err: e, eventId: evt.header.event_id, eventType: type },

@@ -30,6 +30,8 @@ export interface SandboxOptions {
   minPollMs?: number;
   jimengRetryBaseMs?: number;
   busyRetryMs?: number;
+  deliveryRetryMs?: number;
+  larkRetryBaseMs?: number;
 }
 
 export interface SandboxMessage {
@@ -173,6 +175,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     ...(opts.minPollMs !== undefined ? { minPollMs: opts.minPollMs } : {}),
     ...(opts.jimengRetryBaseMs !== undefined ? { jimengRetryBaseMs: opts.jimengRetryBaseMs } : {}),
     ...(opts.busyRetryMs !== undefined ? { busyRetryMs: opts.busyRetryMs } : {}),
+    ...(opts.deliveryRetryMs !== undefined ? { deliveryRetryMs: opts.deliveryRetryMs } : {}),
+    ...(opts.larkRetryBaseMs !== undefined ? { larkRetryBaseMs: opts.larkRetryBaseMs } : {}),
   });
   const url = await app.listen(opts.port ?? config.port, opts.host ?? '127.0.0.1');
   webhookUrl = `${url}/webhook/event`;

@@ -212,6 +212,8 @@ export interface StorePort {
   cardSent(jobId: string, sent: CardSent, now: number): Promise<Job | undefined>;
   /** Counts the user's jobs in flight (queued, submitting, running). */
   inFlight(user: string): Promise<number>;
+  /** Jobs held, by state (for metrics). */
+  jobCounts(): Promise<Record<JobState, number>>;
 
   // ---- quota, settings, admin ---------------------------------------------------------------------------
 

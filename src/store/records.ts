@@ -101,6 +101,8 @@ export interface Job {
   videoUrl?: string;
   doneAt?: number;
   fileKey?: string;
+  /** Delivered as a link only (the video could not be re-hosted). */
+  linkOnly?: boolean;
   resultSeed?: number;
   delivery?: DeliveryState;
   error?: JobError;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { buildMessageEvent, postEvent } from '../../src/sandbox/lark-event-builder.js';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
-import { ALICE, testSandbox, waitFor } from '../helpers/sandbox.js';
+import { ALICE, jobsOf, testSandbox, waitFor } from '../helpers/sandbox.js';
 
 let sb: Sandbox;
 afterEach(async () => {
@@ -19,7 +19,7 @@ describe('logs', () => {
       sb.feishu.botMessages().some((m) => m.msgType === 'media' && m.rootId === ok.messageId),
     );
     await sb.send({ senderOpenId: ALICE, text: '/video RISK 违规' });
-    await waitFor(() => sb.app.store.jobs().some((j) => j.state === 'failed'));
+    await waitFor(() => jobsOf(sb).some((j) => j.state === 'failed'));
     const event = buildMessageEvent({
       appId: sb.config.lark.appId,
       token: sb.config.lark.verificationToken,

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildMessageEvent, encryptAndSign, postEvent } from '../../src/sandbox/lark-event-builder.js';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
-import { Store } from '../../src/store/store.js';
-import { ALICE, BOB, contentOf, testSandbox, waitFor } from '../helpers/sandbox.js';
+import { FileStore } from '../../src/store/file/file-store.js';
+import { ALICE, BOB, contentOf, jobsOf, testSandbox, waitFor } from '../helpers/sandbox.js';
 import { jpeg, png } from '../jimeng/images.js';
 
 let sb: Sandbox;
@@ -59,8 +59,7 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
       3,
     );
     // Persisted as delivered on disk.
-    await sb.app.store.commit();
-    const onDisk = await Store.inspect({ dir: sb.config.dataDir });
+    const onDisk = await FileStore.inspect({ dir: sb.config.dataDir });
     expect(onDisk.jobs[0]).toMatchObject({ state: 'delivered', messageId, taskId: task!.id });
   });
 
@@ -148,7 +147,7 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
     await waitFor(() => textOf(sb, second.messageId), 5000, 'refusal');
     expect(textOf(sb, second.messageId)).toContain('320');
     expect(sb.jimeng.calls).toHaveLength(0);
-    expect(sb.app.store.jobs()).toHaveLength(0);
+    expect(jobsOf(sb)).toHaveLength(0);
   });
 
   it('re-pushed deliveries of one message yield one job and one answer', async () => {
@@ -163,7 +162,7 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
     await waitFor(() => media(sb, first.messageId)[0], 10_000, 'media answer');
     await sb.send({ senderOpenId: ALICE, text: '/video 下雪的京都', messageId: first.messageId });
     await new Promise((r) => setTimeout(r, 300));
-    expect(sb.app.store.jobs()).toHaveLength(1);
+    expect(jobsOf(sb)).toHaveLength(1);
     expect(tasks(sb)).toHaveLength(1);
     expect(replies(sb, first.messageId).filter((m) => m.msgType !== 'interactive')).toHaveLength(1);
   });
@@ -198,7 +197,7 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
     const huge = await fetch(sb.webhookUrl, { method: 'POST', body: 'x'.repeat(2 * 1024 * 1024) });
     expect(huge.status).toBe(413);
     await new Promise((r) => setTimeout(r, 200));
-    expect(sb.app.store.jobs()).toHaveLength(0);
+    expect(jobsOf(sb)).toHaveLength(0);
     expect(sb.feishu.botMessages()).toHaveLength(0);
     const health = await fetch(`${sb.app.url}/healthz`);
     expect(health.status).toBe(200);
@@ -211,7 +210,7 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
     const card = replies(sb, messageId).find((m) => m.msgType === 'interactive')!;
     expect(card.content).toMatch(/提示词|描述/);
     expect(media(sb, messageId)).toHaveLength(0);
-    expect(sb.app.store.jobs()[0]).toMatchObject({ state: 'failed', charge: 'refunded' });
+    expect(jobsOf(sb)[0]).toMatchObject({ state: 'failed', charge: 'refunded' });
     // The refunded quota lets the same user (quota 1) try again.
     const second = await sb.send({ senderOpenId: ALICE, text: '/video 橘猫' });
     await waitFor(() => media(sb, second.messageId)[0], 10_000, 'media answer');
@@ -223,7 +222,7 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
     const { messageId } = await sb.send({ senderOpenId: ALICE, text: '/video 会失败的视频' });
     await waitFor(() => cardTitle(sb, messageId) === '❌ 生成失败', 10_000, 'failed card');
     expect(media(sb, messageId)).toHaveLength(0);
-    expect(sb.app.store.jobs()[0]?.state).toBe('failed');
+    expect(jobsOf(sb)[0]?.state).toBe('failed');
   });
 
   it('Jimeng busy (50430) on submit: the card says it will retry, then the video arrives; one task', async () => {
@@ -233,7 +232,7 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
     await waitFor(() => media(sb, messageId)[0], 10_000, 'media answer');
     expect(sb.jimeng.stats.concurrencyLimited).toBe(5);
     expect(tasks(sb)).toHaveLength(1);
-    expect(sb.app.store.jobs()[0]?.busyRetries).toBeGreaterThanOrEqual(1);
+    expect(jobsOf(sb)[0]?.busyRetries).toBeGreaterThanOrEqual(1);
     expect(sb.feishu.patches.some((p) => p.content.includes('自动重试'))).toBe(true);
   });
 

@@ -390,6 +390,14 @@ export function storeContract(name: string, make: () => Promise<ContractStore>, 
       await s.transition(j!.id, { from: ['queued'], to: 'cancelled', charge: 'refund' }, T0 + 10);
       expect(await s.inFlight('ou_bob')).toBe(0);
       expect(await s.jobsIn(['cancelled'])).toHaveLength(1);
+      expect(await s.jobCounts()).toEqual({
+        queued: 3,
+        submitting: 0,
+        running: 0,
+        delivered: 0,
+        failed: 0,
+        cancelled: 1,
+      });
     });
 
     it('changes settings by admin action, each logged in the same step', async () => {

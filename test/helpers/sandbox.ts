@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/start-sandbox.js';
-import { Store } from '../../src/store/store.js';
+import { FileStore } from '../../src/store/file/file-store.js';
+import type { Job } from '../../src/store/records.js';
 
 export const ALICE = 'ou_alice000000000000000000000000001';
 export const BOB = 'ou_bob00000000000000000000000000002';
@@ -30,6 +31,8 @@ export async function testSandbox(
     minPollMs: 50,
     jimengRetryBaseMs: 10,
     busyRetryMs: 100,
+    deliveryRetryMs: 50,
+    larkRetryBaseMs: 20,
     ...opts,
   });
   const close = sb.close;
@@ -50,10 +53,9 @@ export async function testSandbox(
 async function expectDurable(sb: Sandbox): Promise<void> {
   await sb.app.bot.stop();
   await sb.app.runner.stop();
-  await sb.app.store.commit();
-  const onDisk = await Store.inspect({ dir: sb.config.dataDir });
+  const onDisk = await FileStore.inspect({ dir: sb.config.dataDir });
   expect(onDisk, 'the state on disk (state.json + state.journal) matches memory').toEqual(
-    JSON.parse(JSON.stringify(sb.app.store.data)),
+    sb.app.store.dump(),
   );
 }
 
@@ -74,4 +76,9 @@ export async function waitFor<T>(
 
 export function contentOf(m: { content: string }): Record<string, unknown> {
   return JSON.parse(m.content) as Record<string, unknown>;
+}
+
+/** Every job the bot holds, oldest first. */
+export function jobsOf(sb: { app: Sandbox['app'] }): Job[] {
+  return sb.app.store.dump().jobs;
 }

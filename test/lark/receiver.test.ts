@@ -2,9 +2,10 @@ import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ChatEvent } from '../../src/lark/events.js';
 import { createReceiverRouter, type ReceiverOptions } from '../../src/lark/receiver.js';
-import type { LarkEvent } from '../../src/lark/types.js';
 import {
+  buildCardActionEvent,
   buildChallenge,
   buildMessageEvent,
   encryptAndSign,
@@ -20,12 +21,12 @@ afterEach(async () => {
 });
 
 async function start(opts: Partial<ReceiverOptions> = {}) {
-  const events: LarkEvent[] = [];
+  const events: string[] = [];
   const router = createReceiverRouter({
     verificationToken: TOKEN,
     encryptKey: ENCRYPT_KEY,
-    onEvent: (evt) => {
-      events.push(evt);
+    onEvent: async (evt: ChatEvent) => {
+      events.push(evt.type === 'message' ? evt.message.messageId : evt.type);
     },
     ...opts,
   });
@@ -55,7 +56,7 @@ describe('receiver (encrypted mode)', () => {
     const evt = event();
     const res = await postEvent(url, evt, { encryptKey: ENCRYPT_KEY });
     expect(res).toEqual({ status: 200, body: {} });
-    expect(events).toEqual([evt]);
+    expect(events).toEqual([evt.event.message.message_id]);
   });
 
   it('rejects a forged signature with 401 and does not call onEvent', async () => {
@@ -136,7 +137,7 @@ describe('receiver (encrypted mode)', () => {
 
   it('answers 500 when onEvent throws (so Feishu re-pushes)', async () => {
     const { url } = await start({
-      onEvent: () => {
+      onEvent: async () => {
         throw new Error('db down');
       },
     });
@@ -156,12 +157,64 @@ describe('receiver (encrypted mode)', () => {
   });
 });
 
+describe('receiver: answers and card callbacks', () => {
+  it('answers as soon as the handler acks, with what it acked', async () => {
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => {
+      finish = r;
+    });
+    const { url } = await start({
+      onEvent: async (evt) => {
+        evt.ack();
+        await finished; // the answer must not wait for this
+      },
+    });
+    expect(await postEvent(url, event(), { encryptKey: ENCRYPT_KEY })).toEqual({ status: 200, body: {} });
+    finish();
+  });
+
+  it('card callbacks come to the same URL (and /webhook/card), verified like events; the toast is the answer', async () => {
+    const seen: ChatEvent[] = [];
+    const { url } = await start({
+      onEvent: async (evt) => {
+        seen.push(evt);
+        if (evt.type === 'cardAction') evt.ack({ toast: { type: 'success', content: 'queued #1' } });
+      },
+    });
+    const click = buildCardActionEvent({
+      appId: 'cli_a1b2c3d4e5f60718',
+      token: TOKEN,
+      operatorOpenId: 'ou_clicker',
+      value: { action: 'reroll', job: 'J0001' },
+      messageId: 'om_card',
+      chatId: 'oc_1',
+    });
+    for (const path of ['/webhook/event', '/webhook/card']) {
+      const res = await postEvent(url.replace('/webhook/event', path), click, { encryptKey: ENCRYPT_KEY });
+      expect(res).toEqual({ status: 200, body: { toast: { type: 'success', content: 'queued #1' } } });
+    }
+    expect(seen[0]).toMatchObject({
+      type: 'cardAction',
+      action: {
+        operatorOpenId: 'ou_clicker',
+        value: { action: 'reroll', job: 'J0001' },
+        messageId: 'om_card',
+        chatId: 'oc_1',
+      },
+    });
+    const { rawBody, headers } = encryptAndSign({ payload: click, encryptKey: ENCRYPT_KEY });
+    headers['X-Lark-Signature'] = 'f'.repeat(64);
+    expect((await fetch(url, { method: 'POST', headers, body: rawBody })).status).toBe(401);
+    expect(seen).toHaveLength(2);
+  });
+});
+
 describe('receiver (plain mode, no encrypt key)', () => {
   it('accepts a plain event with the right token', async () => {
     const { url, events } = await start({ encryptKey: undefined });
     const evt = event();
     expect((await postEvent(url, evt)).status).toBe(200);
-    expect(events).toEqual([evt]);
+    expect(events).toEqual([evt.event.message.message_id]);
   });
 
   it('rejects a wrong token and answers the challenge', async () => {

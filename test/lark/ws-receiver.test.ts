@@ -1,6 +1,6 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { describe, expect, it } from 'vitest';
-import type { LarkEvent } from '../../src/lark/types.js';
+import type { ChatEvent } from '../../src/lark/events.js';
 import { createWsReceiver } from '../../src/lark/ws-receiver.js';
 import { buildMessageEvent, encryptAndSign } from '../../src/sandbox/lark-event-builder.js';
 
@@ -49,25 +49,30 @@ describe("the SDK's EventDispatcher accepts our builder's events", () => {
 
 describe('createWsReceiver', () => {
   it('hands the long-connection handler the same schema 2.0 event the webhook would', async () => {
-    const events: LarkEvent[] = [];
+    const events: ChatEvent[] = [];
     const ws = createWsReceiver({
       appId: 'cli_a1b2c3d4e5f60718',
       appSecret: 's',
-      onEvent: (e) => {
+      onEvent: async (e) => {
         events.push(e);
       },
     });
     const evt = event();
     // WSClient calls invoke(parsedPayload, { needCheck: false })
     await ws.dispatcher.invoke(JSON.parse(JSON.stringify(evt)), { needCheck: false });
-    expect(events).toEqual([evt]);
+    expect(events).toMatchObject([
+      {
+        type: 'message',
+        message: { messageId: evt.event.message.message_id, text: '/video 海浪', chatId: 'oc_1' },
+      },
+    ]);
   });
 
   it('lets a handler failure reach the SDK (which answers 500 to Feishu)', async () => {
     const ws = createWsReceiver({
       appId: 'cli_a1b2c3d4e5f60718',
       appSecret: 's',
-      onEvent: () => {
+      onEvent: async () => {
         throw new Error('boom');
       },
     });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_PROMPT_CHARS, parseCommand } from '../../src/bot/commands.js';
+import { MAX_PROMPT_CHARS, parseCommand } from '../../src/bot/router.js';
+import { TEXTS } from '../../src/bot/texts/index.js';
 
 const BOT = 'ou_bot000000000000000000000000000001';
 const TYPES = new Set([
@@ -86,14 +87,14 @@ describe('command parser under hostile input', () => {
           const r = parseCommand(t, {
             mentions: m,
             chatType,
-            locale,
             ...(knowsBot ? { botOpenId: BOT } : {}),
           });
           expect(TYPES.has(r.type)).toBe(true);
           if (r.type === 'error') {
             expect(typeof r.code).toBe('string');
-            expect(r.message.trim().length).toBeGreaterThan(0);
-            expect(r.message.length).toBeLessThan(2000);
+            const message = TEXTS[locale].parseError(r);
+            expect(message.trim().length).toBeGreaterThan(0);
+            expect(message.length).toBeLessThan(2000);
           }
           if (r.type === 'video') {
             expect(r.prompt.trim().length).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import { startFakeFeishu } from '../../src/sandbox/fake-feishu.js';
 import { type JimengSimulator, startJimengSimulator } from '../../src/sandbox/jimeng-simulator.js';
 import { buildMessageEvent, postEvent } from '../../src/sandbox/lark-event-builder.js';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
-import { contentOf, testSandbox, waitFor } from '../helpers/sandbox.js';
+import { contentOf, jobsOf, testSandbox, waitFor } from '../helpers/sandbox.js';
 
 // Fault injection over the real app: Feishu 5xx / timeouts / lost answers on reply, upload and card patch;
 // Jimeng 50429 / 50430 / 500 / timeouts. Each /video must end with exactly one answer in its thread and one
@@ -47,7 +47,7 @@ const tasksFor = (sim: JimengSimulator, prompt: string) =>
 async function settle(sb: { app: App; feishu: FakeFeishu }, messageId: string, timeoutMs = 15_000) {
   await waitFor(
     () => {
-      const job = sb.app.store.jobs().find((j) => j.messageId === messageId);
+      const job = jobsOf(sb).find((j) => j.messageId === messageId);
       return job && !['queued', 'submitting', 'running'].includes(job.state) && job.answeredAt
         ? job
         : undefined;
@@ -56,7 +56,7 @@ async function settle(sb: { app: App; feishu: FakeFeishu }, messageId: string, t
     'the job to be answered',
   );
   await new Promise((r) => setTimeout(r, 300));
-  return sb.app.store.jobs().find((j) => j.messageId === messageId)!;
+  return jobsOf(sb).find((j) => j.messageId === messageId)!;
 }
 
 describe('Feishu faults', () => {
@@ -93,9 +93,9 @@ describe('Feishu faults', () => {
     expect(tasksFor(sb.jimeng, prompt)).toBe(1);
   });
 
-  it('upload keeps failing: falls back to the link, once, and no media', async () => {
+  it('upload keeps failing: after bounded retries falls back to the link, once, and no media', async () => {
     const sb = await sandbox();
-    for (let i = 0; i < 6; i++) sb.feishu.faults.next.push({ route: 'upload', kind: '500' });
+    for (let i = 0; i < 100; i++) sb.feishu.faults.next.push({ route: 'upload', kind: '500' });
     const prompt = 'upload-down 一只狗';
     const { messageId } = await sb.send({ senderOpenId: USER, text: `/video ${prompt}` });
     const job = await settle(sb, messageId);
@@ -175,7 +175,7 @@ describe('Jimeng faults', () => {
     const sb = await sandbox();
     const prompt = 'poll-faults 城市夜景';
     const { messageId } = await sb.send({ senderOpenId: USER, text: `/video ${prompt}` });
-    await waitFor(() => sb.app.store.jobs().find((j) => j.messageId === messageId)?.taskId, 5_000, 'submit');
+    await waitFor(() => jobsOf(sb).find((j) => j.messageId === messageId)?.taskId, 5_000, 'submit');
     sb.jimeng.inject('500', 'qps', '500', '500');
     const job = await settle(sb, messageId, 30_000);
     expect(job.state).toBe('delivered');
@@ -261,7 +261,7 @@ describe('Jimeng faults', () => {
       const w = await world();
       const prompt = 'poll-hang 雪山';
       const messageId = await w.send(`/video ${prompt}`);
-      await waitFor(() => w.app.store.jobs().find((j) => j.messageId === messageId)?.taskId, 5_000, 'submit');
+      await waitFor(() => jobsOf(w).find((j) => j.messageId === messageId)?.taskId, 5_000, 'submit');
       w.sim.inject('hang', 'hang');
       const job = await settle(w, messageId, 30_000);
       expect(job.state).toBe('delivered');
@@ -305,7 +305,7 @@ describe('re-push storm', () => {
     expect(statuses.every((s) => s === 200)).toBe(true);
     const job = await settle(sb, messageId);
     expect(job.state).toBe('delivered');
-    expect(sb.app.store.jobs().filter((j) => j.messageId === messageId)).toHaveLength(1);
+    expect(jobsOf(sb).filter((j) => j.messageId === messageId)).toHaveLength(1);
     expect(cards(sb.feishu, messageId)).toHaveLength(1);
     expect(media(sb.feishu, messageId)).toHaveLength(1);
     expect(answers(sb.feishu, messageId)).toHaveLength(1);

@@ -179,6 +179,19 @@ export abstract class EngineStore implements StorePort {
     return jobs.inFlight(this.state, user);
   }
 
+  async jobCounts(): Promise<Record<JobState, number>> {
+    const counts: Record<JobState, number> = {
+      queued: 0,
+      submitting: 0,
+      running: 0,
+      delivered: 0,
+      failed: 0,
+      cancelled: 0,
+    };
+    for (const j of this.state.data.jobs) counts[j.state]++;
+    return counts;
+  }
+
   async quotaState(q: { user: string; chat: string; day: string }): Promise<QuotaState> {
     return quota.quotaStateOf(this.state, q);
   }

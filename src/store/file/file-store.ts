@@ -18,6 +18,11 @@ export interface FileStoreOptions {
   compactBytes?: number;
   logger?: Logger;
   now?: () => number;
+  /**
+   * Sync each commit to disk before reporting it done (default true). `false` exists only so the
+   * benchmark can show what durability costs; never run the bot with it.
+   */
+  syncCommits?: boolean;
 }
 
 /**
@@ -72,7 +77,7 @@ export class FileStore extends EngineStore {
     this.log = opts.logger ?? silentLogger;
     this.db = db;
     this.snapshotFile = file;
-    this.journal = new JournalFile(join(opts.dir, 'state.journal'), opts.dir);
+    this.journal = new JournalFile(join(opts.dir, 'state.journal'), opts.dir, opts.syncCommits ?? true);
     this.oldJournalPath = join(opts.dir, 'state.journal.1');
     this.imagesDir = join(opts.dir, 'images');
     this.compactBytes = opts.compactBytes ?? MIN_COMPACT_BYTES;

@@ -143,6 +143,7 @@ export class JournalFile {
   constructor(
     readonly path: string,
     readonly dir: string,
+    private readonly sync = true,
   ) {}
 
   async open(): Promise<void> {
@@ -158,7 +159,7 @@ export class JournalFile {
   async append(line: string): Promise<void> {
     if (!this.fh) throw new Error('journal is closed');
     await this.fh.write(line);
-    await this.fh.datasync();
+    if (this.sync) await this.fh.datasync();
     this.bytes += Buffer.byteLength(line);
   }
 

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeMessage } from '../../src/lark/normalize-message.js';
+import { decodeDelivery } from '../../src/lark/decode-delivery.js';
 import type { LarkEvent } from '../../src/lark/types.js';
 import { buildMessageEvent } from '../../src/sandbox/lark-event-builder.js';
 
 const base = { appId: 'cli_a1b2c3d4e5f60718', token: 'vt', chatId: 'oc_1', senderOpenId: 'ou_user' };
 
-describe('normalizeMessage', () => {
+/** The message a delivery carries, or null when it is something else (as the old normalizer answered). */
+function normalizeMessage(evt: LarkEvent) {
+  const d = decodeDelivery(evt as unknown as Record<string, unknown>);
+  return d.type === 'message' ? d.message : null;
+}
+
+describe('decodeDelivery: messages', () => {
   it('normalizes a group text message with a mention, reply and thread ids', () => {
     const evt = buildMessageEvent({
       ...base,
@@ -28,7 +34,6 @@ describe('normalizeMessage', () => {
       rootId: 'om_root',
       parentId: 'om_parent',
       senderOpenId: 'ou_user',
-      senderType: 'user',
       messageType: 'text',
       text: '@_user_1 /video 一只猫 --10s',
       mentions: [{ key: '@_user_1', openId: 'ou_bot', name: '即梦' }],
@@ -99,6 +104,14 @@ describe('normalizeMessage', () => {
       event: { chat_id: 'oc_1' },
     };
     expect(normalizeMessage(other)).toBeNull();
+    expect(decodeDelivery(other as unknown as Record<string, unknown>)).toEqual({
+      type: 'other',
+      eventType: 'im.chat.member.bot.added_v1',
+      reason: 'unhandled_event_type',
+    });
+    expect(decodeDelivery(fromBot as unknown as Record<string, unknown>)).toMatchObject({
+      reason: 'not_a_user_message',
+    });
   });
 
   it('survives unparsable content', () => {

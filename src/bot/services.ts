@@ -1,0 +1,45 @@
+import { MODELS } from '../jimeng/models.js';
+import type { StorePort } from '../store/port.js';
+import { cancelJob } from './cancel-job.js';
+import type { BotServices } from './commands/command.js';
+import type { ModelRow, Tier } from './texts/texts.js';
+import type { VideoRequests } from './video-requests.js';
+
+export interface ServicesOptions {
+  store: StorePort;
+  videos: VideoRequests;
+  defaults: BotServices['defaults'];
+  now(): number;
+  onJobsChanged(): void;
+  chatName?(chatId: string): Promise<string>;
+}
+
+/** What the commands get from the rest of the bot. */
+export function botServices(o: ServicesOptions): BotServices {
+  const listed = MODELS.filter((m) => m.documented);
+  return {
+    defaults: o.defaults,
+    pricesByTier() {
+      const out = {} as Record<Tier, number>;
+      for (const m of listed) out[m.tier] ??= m.pricePerSecond;
+      return out;
+    },
+    modelRows: (): ModelRow[] =>
+      listed.map((m) => ({
+        tier: m.tier,
+        reqKey: m.reqKey,
+        kind: m.kind,
+        images: m.images,
+        resolution: m.resolution,
+        durations: m.durations,
+        pricePerSecond: m.pricePerSecond,
+      })),
+    videos: o.videos,
+    async cancelJob(jobId, by, isAdmin) {
+      const r = await cancelJob(o.store, jobId, by, isAdmin, o.now());
+      if (r.ok) o.onJobsChanged();
+      return r;
+    },
+    chatName: o.chatName ?? (async (chatId) => chatId),
+  };
+}

@@ -1,0 +1,16 @@
+import type { Texts } from '../texts.js';
+import { enAdmin } from './admin.js';
+import { enCard } from './card.js';
+import { enCommands } from './commands.js';
+import { invalidRequest, jobError } from './errors.js';
+
+export const en: Texts = {
+  locale: 'en',
+  ...enCommands,
+  ...enAdmin,
+  invalidRequest,
+  jobError,
+  card: enCard,
+  linkOnly: (url) =>
+    `✅ The video is ready but could not be uploaded to Feishu; download it here:\n${url}\n⚠️ The link expires within 1 hour.`,
+};

@@ -1,0 +1,193 @@
+import type { Clock } from '../clock.js';
+import { isJimengError } from '../jimeng/errors.js';
+import type { TaskResult } from '../jimeng/parse-response.js';
+import type { Logger } from '../log.js';
+import type { StorePort } from '../store/port.js';
+import type { Job } from '../store/records.js';
+import type { Failures } from './failures.js';
+import type { JimengAccess } from './jimeng-access.js';
+import { jobError } from './job-error.js';
+import { logState } from './job-log.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { firstPollDelay, learnEstimate, nextPollDelay, observedDuration } from './poll-schedule.js';
+import { Pump } from './pump.js';
+
+export interface PollerOptions {
+  store: StorePort;
+  jimeng: JimengAccess;
+  failures: Failures;
+  clock: Clock;
+  log: Logger;
+  /** Starting guess of how long a generation takes; learnt from finished tasks. */
+  expectedGenerationMs: number;
+  minPollMs: number;
+  /** Give up on a task after this long. */
+  taskTimeoutMs: number;
+  /** Polls at once (each is one call from the account's shared QPS). Default 2. */
+  concurrency?: number;
+  /** A video exists: deliver it. */
+  onDone(job: Job): void;
+  onCardChange(): void;
+}
+
+const LEASE_MS = 30_000;
+
+/**
+ * One poller for every running task (never a timer per task): it wakes when the next task is due and
+ * asks about as many as it can send at once, the task submitted longest ago first (the most likely to be
+ * done). Each answer is one transition: the next look, the video, or the end.
+ */
+export class Poller {
+  private readonly queue: KeyedQueue;
+  private readonly pump: Pump;
+  private stopped = false;
+  private estimateMs: number;
+  /** When each running task last answered "not yet" (for the estimate). */
+  private readonly lastNotDone = new Map<string, number>();
+
+  constructor(private readonly o: PollerOptions) {
+    this.estimateMs = o.expectedGenerationMs;
+    this.queue = new KeyedQueue({
+      concurrency: o.concurrency ?? 2,
+      onError: (err, key) => o.log.error({ err, jobId: key }, 'poll crashed'),
+    });
+    this.pump = new Pump(this.o.clock, this.o.log, 'polls', () => this.run());
+  }
+
+  /** When a new task's first look is due. */
+  firstPollAt(now: number): number {
+    return now + firstPollDelay(this.estimateMs, this.o);
+  }
+
+  get estimate(): number {
+    return this.estimateMs;
+  }
+
+  wake(): void {
+    this.pump.wake();
+  }
+
+  /**
+   * Starts polls for due tasks, as many as the queue runs at once and no more: the choice of which task
+   * to ask about is made at the last moment. Then sleeps until the next one is due.
+   */
+  private async run(): Promise<void> {
+    if (this.stopped) return;
+    const now = this.o.clock.now();
+    if (this.queue.free > 0) {
+      const due = await this.o.store.claimPolls({ now, limit: this.queue.free, leaseMs: LEASE_MS });
+      for (const job of due)
+        this.queue.add(
+          job.id,
+          () => this.poll(job),
+          () => this.wake(),
+        );
+    }
+    const next = await this.o.store.nextPollAt();
+    if (next !== undefined && next > now) this.pump.wakeAt(next);
+  }
+
+  private async poll(job: Job): Promise<void> {
+    const { store, clock } = this.o;
+    if (!job.taskId) return;
+    const started = clock.now();
+    if (started - (job.submittedAt ?? started) > this.o.taskTimeoutMs) {
+      await this.o.failures.fail(job, ['running'], jobError('TASK_TIMEOUT'));
+      return;
+    }
+    let r: TaskResult;
+    try {
+      r = await this.o.jimeng.client(job.account).getResult(job.taskId, job.reqKey);
+    } catch (err) {
+      const code = isJimengError(err) ? err.code : 'NETWORK';
+      this.o.log.warn({ jobId: job.id, taskId: job.taskId, code }, 'get-result failed; will poll again');
+      const at = clock.now();
+      await store.transition(
+        job.id,
+        {
+          from: ['running'],
+          set: {
+            polls: job.polls + 1,
+            pollErrors: (job.pollErrors ?? 0) + 1,
+            nextPollAt: at + Math.max(this.delay(job, at), 10_000),
+          },
+          release: 'poll',
+        },
+        at,
+      );
+      return;
+    }
+    const at = clock.now();
+    if (r.status === 'in_queue' || r.status === 'generating') {
+      this.lastNotDone.set(job.id, at);
+      // A fresh task's card says "generating"; it changes when Jimeng says otherwise.
+      const changed = r.status !== (job.taskStatus ?? 'generating');
+      await store.transition(
+        job.id,
+        {
+          from: ['running'],
+          set: {
+            polls: job.polls + 1,
+            pollErrors: 0,
+            taskStatus: r.status,
+            nextPollAt: at + this.delay(job, at),
+          },
+          release: 'poll',
+          card: changed,
+        },
+        at,
+      );
+      if (changed) this.o.onCardChange();
+      return;
+    }
+    const notDone = this.lastNotDone.get(job.id);
+    this.lastNotDone.delete(job.id);
+    if (r.status === 'done' && r.videoUrl) {
+      this.estimateMs = learnEstimate(this.estimateMs, observedDuration(job.submittedAt ?? at, notDone, at));
+      const seed = (r as { seed?: unknown }).seed;
+      const done = await store.transition(
+        job.id,
+        {
+          from: ['running'],
+          set: {
+            polls: job.polls + 1,
+            videoUrl: r.videoUrl,
+            doneAt: at,
+            delivery: { attempts: 0 },
+            ...(typeof seed === 'number' ? { resultSeed: seed } : {}),
+          },
+          release: 'poll',
+        },
+        at,
+      );
+      if (!done) return;
+      logState(this.o.log, done, 'generated', { polls: done.polls });
+      this.o.onDone(done);
+      return;
+    }
+    const code =
+      r.error?.code ??
+      (r.status === 'expired' ? 'TASK_EXPIRED' : r.status === 'not_found' ? 'TASK_NOT_FOUND' : 'TASK_FAILED');
+    await this.o.failures.fail(job, ['running'], jobError(code, { detail: r.error?.message ?? r.status }));
+  }
+
+  private delay(job: Job, now: number): number {
+    return nextPollDelay(this.estimateMs, now - (job.submittedAt ?? now), this.o);
+  }
+
+  /** Looks for work now and waits until everything it started is done. */
+  async settle(): Promise<void> {
+    await this.pump.runNow();
+    await this.queue.onIdle();
+  }
+
+  idle(): Promise<void> {
+    return this.queue.onIdle();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.pump.stop();
+    await this.queue.stop();
+  }
+}

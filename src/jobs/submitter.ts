@@ -1,0 +1,190 @@
+import type { Clock } from '../clock.js';
+import { isJimengError, type JimengError } from '../jimeng/errors.js';
+import type { Messenger } from '../lark/messenger.js';
+import type { Logger } from '../log.js';
+import type { StorePort } from '../store/port.js';
+import type { Job } from '../store/records.js';
+import type { Failures } from './failures.js';
+import type { JimengAccess } from './jimeng-access.js';
+import { jobError } from './job-error.js';
+import { logState } from './job-log.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { Pump } from './pump.js';
+
+export interface SubmitterOptions {
+  store: StorePort;
+  jimeng: JimengAccess;
+  messenger: Pick<Messenger, 'downloadImage'>;
+  failures: Failures;
+  clock: Clock;
+  log: Logger;
+  /** A queued job answered "busy" waits this long before trying again. */
+  busyRetryMs: number;
+  maxBusyRetries: number;
+  /** When a new task's first look is due. */
+  firstPollAt(now: number): number;
+  /** When a task was created: its card changes, the poller has a new task. */
+  onSubmitted(job: Job): void;
+  /** The job went back to the queue (busy) or changed so its card must say so. */
+  onCardChange(): void;
+}
+
+/**
+ * Moves queued jobs to Jimeng as slots free up: the store hands out jobs (fairly, within every account's
+ * concurrency) already marked `submitting`, so a restart never submits one twice; each submit's outcome is
+ * one transition: running (quota consumed), back to the queue (Jimeng busy, nothing created), or failed.
+ */
+export class Submitter {
+  private readonly queue: KeyedQueue;
+  private readonly pump: Pump;
+  private stopped = false;
+
+  constructor(private readonly o: SubmitterOptions) {
+    const slots = o.jimeng.accounts().reduce((n, a) => n + a.maxInFlight, 0);
+    this.queue = new KeyedQueue({
+      concurrency: Math.max(1, slots),
+      onError: (err, key) => o.log.error({ err, jobId: key }, 'submit crashed'),
+    });
+    this.pump = new Pump(this.o.clock, this.o.log, 'submits', () => this.run());
+  }
+
+  wake(): void {
+    this.pump.wake();
+  }
+
+  private async run(): Promise<void> {
+    if (this.stopped || this.queue.free === 0) return;
+    const now = this.o.clock.now();
+    const claimed = await this.o.store.claimSubmits({
+      now,
+      accounts: this.o.jimeng.accounts(),
+      limit: this.queue.free,
+    });
+    for (const job of claimed)
+      this.queue.add(
+        job.id,
+        () => this.submit(job),
+        () => this.wake(),
+      );
+  }
+
+  private async submit(job: Job): Promise<void> {
+    const { store, clock, log } = this.o;
+    logState(log, job, 'submitting', { account: job.account });
+    let images: Uint8Array[];
+    try {
+      images = await this.imagesOf(job);
+    } catch (err) {
+      await this.o.failures.fail(job, ['submitting'], jobError('IMAGE_LOST', { detail: String(err) }));
+      return;
+    }
+    try {
+      const r = await this.o.jimeng.client(job.account).submit({
+        model: job.reqKey,
+        prompt: job.prompt,
+        duration: job.duration,
+        ...(job.ratio && !images.length ? { ratio: job.ratio } : {}),
+        ...(job.seed !== undefined ? { seed: job.seed } : {}),
+        ...(images[0] ? { image: { bytes: images[0] } } : {}),
+        ...(images.length > 1 ? { images: images.slice(1).map((bytes) => ({ bytes })) } : {}),
+      });
+      const now = clock.now();
+      const running = await store.transition(
+        job.id,
+        {
+          from: ['submitting'],
+          to: 'running',
+          set: {
+            taskId: r.taskId,
+            submittedAt: now,
+            polls: 0,
+            retryAt: undefined,
+            nextPollAt: this.o.firstPollAt(now),
+          },
+          charge: 'consume',
+          card: true,
+        },
+        now,
+      );
+      if (!running) return;
+      logState(log, running, 'running', { taskId: r.taskId });
+      this.o.onSubmitted(running);
+    } catch (err) {
+      await this.failed(job, err);
+    }
+  }
+
+  /** The stored images, or (a job made from a card, or whose files went missing) fetched again from Feishu. */
+  private async imagesOf(job: Job): Promise<Uint8Array[]> {
+    const want = job.images ?? [];
+    if (!want.length) return [];
+    const stored = await this.o.store.jobImages(job.id);
+    if (stored.length === want.length) return stored;
+    return Promise.all(want.map((i) => this.o.messenger.downloadImage(i.messageId, i.imageKey)));
+  }
+
+  private async failed(job: Job, err: unknown): Promise<void> {
+    if (!isJimengError(err)) {
+      // Not an answer of Jimeng's (a bug?): whether the request left is unknown, so never submit it again.
+      this.o.log.error({ err, jobId: job.id }, 'submit failed unexpectedly');
+      await this.o.failures.fail(
+        job,
+        ['submitting'],
+        jobError('SUBMIT_UNCERTAIN', { detail: String(err) }),
+        'refund_uncertain',
+      );
+      return;
+    }
+    const e: JimengError = err;
+    if (e.retryable && !e.maybeCreated && job.busyRetries < this.o.maxBusyRetries) {
+      // Jimeng said "busy" (or could not be reached) before creating anything: back to the queue.
+      const retryAt = this.o.clock.now() + this.o.busyRetryMs;
+      const back = await this.o.store.transition(
+        job.id,
+        // Say it once, not on every retry (card patches are rate-limited and count against API caps).
+        {
+          from: ['submitting'],
+          to: 'queued',
+          set: { busyRetries: job.busyRetries + 1, retryAt },
+          card: job.busyRetries === 0,
+        },
+        this.o.clock.now(),
+      );
+      if (back) logState(this.o.log, back, 'queued (busy, will retry)', { code: e.code });
+      this.o.onCardChange();
+      this.pump.wakeAt(retryAt);
+      return;
+    }
+    if (e.maybeCreated) {
+      // We cannot know whether Jimeng created (and bills) the task: say so instead of paying twice.
+      await this.o.failures.fail(
+        job,
+        ['submitting'],
+        jobError('SUBMIT_UNCERTAIN', { detail: e.message }),
+        'refund_uncertain',
+      );
+      return;
+    }
+    await this.o.failures.fail(
+      job,
+      ['submitting'],
+      jobError(e.code, { retryable: e.retryable, detail: e.message }),
+    );
+  }
+
+  /** Looks for work now and waits until everything it started is done. */
+  async settle(): Promise<void> {
+    await this.pump.runNow();
+    await this.queue.onIdle();
+  }
+
+  idle(): Promise<void> {
+    return this.queue.onIdle();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.pump.stop();
+    await this.queue.stop();
+  }
+}
