@@ -76,7 +76,8 @@ function history(n: number, now: number): { data: StoreData; live: string[] } {
       outcome,
       at: job.updatedAt,
     });
-    const u = (data.usage[job.day] ??= { users: {}, chats: {}, yuan: 0 });
+    data.usage[job.day] ??= { users: {}, chats: {}, yuan: 0 };
+    const u = data.usage[job.day]!;
     u.users[job.userOpenId] = (u.users[job.userOpenId] ?? 0) + 1;
     u.chats[job.chatId] = (u.chats[job.chatId] ?? 0) + 1;
     u.yuan += 3;
