@@ -1,0 +1,114 @@
+/**
+ * The message routes: im.message.reply, im.message.create, im.message.patch and im.message.get, on the
+ * shared state. `uuid` makes reply/create idempotent (the same uuid answers the first message again).
+ */
+import { randomBytes } from 'node:crypto';
+import { FeishuApiError } from './feishu-api-error.js';
+import { type FeishuState, findMessage } from './feishu-state.js';
+import { updateMulti, validateContent } from './message-content.js';
+import type { StoredMessage } from './types.js';
+
+const hex = (n: number) => randomBytes(n).toString('hex');
+
+export function mustFind(s: FeishuState, messageId: string): StoredMessage {
+  const msg = findMessage(s, messageId);
+  if (!msg) throw new FeishuApiError(400, 230001, 'The message id is invalid, record not found.');
+  return msg;
+}
+
+function byIdempotency(s: FeishuState, uuid: unknown): StoredMessage | undefined {
+  if (typeof uuid !== 'string' || uuid === '') return undefined;
+  if (uuid.length > 50) throw new FeishuApiError(400, 230001, 'uuid longer than 50 characters');
+  const id = s.byUuid.get(uuid);
+  return id ? findMessage(s, id) : undefined;
+}
+
+function storeBotMessage(
+  s: FeishuState,
+  chatId: string,
+  chatType: string,
+  msgType: string,
+  content: string,
+  uuid: unknown,
+): StoredMessage {
+  const now = Date.now();
+  const msg: StoredMessage = {
+    messageId: `om_${hex(16)}`,
+    chatId,
+    chatType,
+    msgType,
+    content,
+    senderId: s.appId,
+    senderType: 'app',
+    createTime: now,
+    updateTime: now,
+    updated: false,
+  };
+  if (typeof uuid === 'string' && uuid !== '') {
+    msg.uuid = uuid;
+    s.byUuid.set(uuid, msg.messageId);
+  }
+  s.messages.push(msg);
+  return msg;
+}
+
+export function reply(s: FeishuState, parentId: string, body: Record<string, unknown>): StoredMessage {
+  const parent = mustFind(s, parentId);
+  const existing = byIdempotency(s, body.uuid);
+  if (existing) return existing;
+  const { msgType, content } = validateContent(s, body.msg_type, body.content);
+  const inThread = body.reply_in_thread === true;
+  let threadId = parent.threadId;
+  if (inThread && !threadId) {
+    threadId = `omt_${hex(8)}`;
+    parent.threadId = threadId;
+  }
+  const msg = storeBotMessage(s, parent.chatId, parent.chatType, msgType, content, body.uuid);
+  msg.parentId = parent.messageId;
+  msg.rootId = parent.rootId ?? parent.messageId;
+  if (threadId) msg.threadId = threadId;
+  msg.replyInThread = inThread;
+  s.events.emit('message', msg);
+  return msg;
+}
+
+export function create(
+  s: FeishuState,
+  receiveIdType: string | null,
+  body: Record<string, unknown>,
+): StoredMessage {
+  if (receiveIdType !== 'chat_id' && receiveIdType !== 'open_id') {
+    throw new FeishuApiError(400, 230001, 'receive_id_type must be chat_id or open_id (fake)');
+  }
+  if (typeof body.receive_id !== 'string' || body.receive_id === '') {
+    throw new FeishuApiError(400, 230001, 'receive_id is required');
+  }
+  const existing = byIdempotency(s, body.uuid);
+  if (existing) return existing;
+  const { msgType, content } = validateContent(s, body.msg_type, body.content);
+  const chatId = receiveIdType === 'chat_id' ? body.receive_id : `oc_p2p_${body.receive_id}`;
+  const known = s.messages.find((m) => m.chatId === chatId);
+  const chatType = known?.chatType ?? (receiveIdType === 'open_id' ? 'p2p' : 'group');
+  const msg = storeBotMessage(s, chatId, chatType, msgType, content, body.uuid);
+  s.events.emit('message', msg);
+  return msg;
+}
+
+export function patch(s: FeishuState, messageId: string, body: Record<string, unknown>): void {
+  const msg = mustFind(s, messageId);
+  if (msg.senderType !== 'app')
+    throw new FeishuApiError(400, 230012, 'Bot is NOT the sender of the message.');
+  if (msg.msgType !== 'interactive')
+    throw new FeishuApiError(400, 230001, 'only interactive messages can be patched');
+  const { content } = validateContent(s, 'interactive', body.content);
+  if (!updateMulti(msg.content) || !updateMulti(content)) {
+    throw new FeishuApiError(400, 230099, 'Failed to create card content: config.update_multi must be true');
+  }
+  const at = Date.now();
+  msg.content = content;
+  msg.updateTime = at;
+  msg.updated = true;
+  const p = { messageId, content, at };
+  s.patches.push(p);
+  s.events.emit('patch', { ...p, message: msg });
+}
