@@ -1,11 +1,13 @@
 /** Runs one recognised Open API call against the state and returns its answer (or throws FeishuApiError). */
 import type { IncomingMessage } from 'node:http';
 import { readBodyOrNull } from '../../util/read-body.js';
+import { chatInfo } from './chat-info.js';
 import { FeishuApiError } from './feishu-api-error.js';
 import type { FeishuState } from './feishu-state.js';
 import { IMAGE_LIMIT, messageResource, uploadFile, uploadImage } from './files.js';
-import { create, mustFind, patch, reply } from './messages.js';
+import { create, getMessage, patch, reply } from './messages.js';
 import { readJson } from './read-json.js';
+import { checkScopes } from './scopes.js';
 import type { TenantTokens } from './tenant-tokens.js';
 import { toApi } from './to-api.js';
 import type { FaultRoute } from './types.js';
@@ -37,6 +39,7 @@ export async function dispatch(
   if (route === 'token') return { status: 200, body: d.tokens.issue(await readJson(req)) };
   if (route === 'other') throw new FeishuApiError(404, 404, `no such route: ${req.method} ${u.pathname}`);
   d.tokens.check(req);
+  checkScopes(route, s.deniedScopes);
   const parts = u.pathname.split('/'); // ['', 'open-apis', 'im', 'v1', 'messages', ':id', ...]
   const id = decodeURIComponent(parts[5] ?? '');
   switch (route) {
@@ -63,7 +66,9 @@ export async function dispatch(
       patch(s, id, await readJson(req));
       return ok({});
     case 'get':
-      return ok({ items: [toApi(mustFind(s, id), s.tenantKey)] });
+      return ok({ items: [toApi(getMessage(s, id), s.tenantKey)] });
+    case 'chat':
+      return ok(chatInfo(s.chats.get(id), s.tenantKey));
     case 'resource': {
       const key = decodeURIComponent(parts[7] ?? '');
       const bytes = messageResource(s, id, key, u.searchParams.get('type'));

@@ -1,15 +1,18 @@
 /**
  * A fake Feishu Open API over real HTTP: what the Messenger calls, recorded for tests and the sandbox.
- * The state and the user-side actions (a user posts a message or an image) live here; the routes are in
- * dispatch.ts and its helpers.
+ * The class holds the state and the test-side controls (users post, recall, chats change); the routes are
+ * in dispatch.ts and its helpers.
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type Logger, silentLogger } from '../../log.js';
+import { SANDBOX_USERS } from '../sandbox-users.js';
+import { type AddChatInput, ChatRegistry, DEFAULT_CHAT_NAME, type StoredChat } from './chats.js';
 import { type FeishuState, findMessage } from './feishu-state.js';
 import { type HandleDeps, handleRequest, send } from './handle-request.js';
+import { recallMessage } from './messages.js';
 import { TenantTokens } from './tenant-tokens.js';
 import type {
   CallRecord,
@@ -21,21 +24,9 @@ import type {
   StoredPatch,
   StoredUpload,
 } from './types.js';
+import { addUserImage, addUserMessage, type UserMessageInput } from './user-actions.js';
 
 const hex = (n: number) => randomBytes(n).toString('hex');
-
-export interface UserMessageInput {
-  chatId: string;
-  senderOpenId: string;
-  msgType: string;
-  content: object | string;
-  chatType?: string;
-  parentId?: string;
-  rootId?: string;
-  threadId?: string;
-  mentions?: { key: string; openId: string; name: string }[];
-  messageId?: string;
-}
 
 export class FakeFeishu extends EventEmitter<FakeEvents> {
   url = '';
@@ -45,6 +36,10 @@ export class FakeFeishu extends EventEmitter<FakeEvents> {
   readonly images = new Map<string, StoredImage>();
   readonly calls: CallRecord[] = [];
   readonly faults: { next: Fault[] } = { next: [] };
+  /** Chats by id (created on first sight; see addChat). */
+  readonly chats: Map<string, StoredChat>;
+  /** Permission scopes the app lacks: routes that need only these answer 99991672 (mutable). */
+  readonly deniedScopes: Set<string>;
   readonly botOpenId: string;
   readonly botName: string;
   readonly tenantKey: string;
@@ -61,6 +56,11 @@ export class FakeFeishu extends EventEmitter<FakeEvents> {
     this.tenantKey = opts.tenantKey ?? 'fake_tenant';
     this.logger = opts.logger ?? silentLogger;
     this.tokens = new TenantTokens(opts.appId, opts.appSecret);
+    const registry = new ChatRegistry(opts.defaultChatName ?? DEFAULT_CHAT_NAME);
+    this.chats = registry.chats;
+    this.deniedScopes = new Set(opts.deniedScopes ?? []);
+    const names = new Map((opts.users ?? SANDBOX_USERS).map((u) => [u.openId, u.name] as const));
+    names.set(this.botOpenId, this.botName);
     this.state = {
       appId: opts.appId,
       tenantKey: this.tenantKey,
@@ -69,7 +69,11 @@ export class FakeFeishu extends EventEmitter<FakeEvents> {
       patches: this.patches,
       uploads: this.uploads,
       images: this.images,
+      chats: registry,
       byUuid: new Map(),
+      deniedScopes: this.deniedScopes,
+      settings: { requireFileName: opts.requireFileName ?? false },
+      nameOf: (id) => names.get(id),
       events: this,
     };
     const deps: HandleDeps = {
@@ -110,36 +114,12 @@ export class FakeFeishu extends EventEmitter<FakeEvents> {
 
   /** A message a user sent (what the sandbox posts before building the event). Returns its id. */
   addUserMessage(input: UserMessageInput): string {
-    const now = Date.now();
-    const parent = input.parentId ? this.getStoredMessage(input.parentId) : undefined;
-    const msg: StoredMessage = {
-      messageId: input.messageId ?? `om_${hex(16)}`,
-      chatId: input.chatId,
-      chatType: input.chatType ?? 'group',
-      msgType: input.msgType,
-      content: typeof input.content === 'string' ? input.content : JSON.stringify(input.content),
-      senderId: input.senderOpenId,
-      senderType: 'user',
-      createTime: now,
-      updateTime: now,
-      updated: false,
-    };
-    if (input.parentId) msg.parentId = input.parentId;
-    const rootId = input.rootId ?? (parent ? (parent.rootId ?? parent.messageId) : undefined);
-    if (rootId) msg.rootId = rootId;
-    const threadId = input.threadId ?? parent?.threadId;
-    if (threadId) msg.threadId = threadId;
-    if (input.mentions) msg.mentions = input.mentions;
-    this.messages.push(msg);
-    this.emit('message', msg);
-    return msg.messageId;
+    return addUserMessage(this.state, input).messageId;
   }
 
   /** Stores image bytes as if a user had sent them; returns the image_key. */
   addImage(bytes: Uint8Array): string {
-    const imageKey = `img_v3_${hex(12)}`;
-    this.images.set(imageKey, { imageKey, bytes: Buffer.from(bytes), source: 'user', at: Date.now() });
-    return imageKey;
+    return addUserImage(this.state, bytes);
   }
 
   /** A user's image message in a chat: stores the bytes and the message. */
@@ -169,6 +149,38 @@ export class FakeFeishu extends EventEmitter<FakeEvents> {
     );
   }
 
+  /**
+   * Creates (or changes) a chat: e.g. `addChat({ chatId, threads: 'refused' })` for a group that answers
+   * thread replies with 230071. Chats seen first in a message are ordinary groups named '即梦测试群'.
+   */
+  addChat(input: AddChatInput): StoredChat {
+    return this.state.chats.add(input);
+  }
+
+  /** The bot is removed from a chat: sends there answer 230002, resources 234004, im.chat.get less. */
+  removeBot(chatId: string): void {
+    this.state.chats.add({ chatId, botInChat: false });
+  }
+
+  /** The bot is added back to a chat. */
+  addBot(chatId: string): void {
+    this.state.chats.add({ chatId, botInChat: true });
+  }
+
+  /** A message is recalled (撤回): replies to it answer 230011; im.message.get shows `deleted: true`. */
+  recall(messageId: string): StoredMessage {
+    return recallMessage(this.state, messageId);
+  }
+
+  /** Whether im.file.create refuses a file part without a filename (see files.ts). */
+  get requireFileName(): boolean {
+    return this.state.settings.requireFileName;
+  }
+
+  set requireFileName(on: boolean) {
+    this.state.settings.requireFileName = on;
+  }
+
   /** Forget every issued tenant token (the next im call gets 99991663). */
   revokeTokens(): void {
     this.tokens.revokeAll();
@@ -181,6 +193,7 @@ export class FakeFeishu extends EventEmitter<FakeEvents> {
     this.calls.length = 0;
     this.faults.next.length = 0;
     this.images.clear();
+    this.state.chats.clear();
     this.state.byUuid.clear();
   }
 }

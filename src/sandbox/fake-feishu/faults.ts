@@ -17,5 +17,9 @@ export function faultAnswer(fault: Fault): FaultAnswer | undefined {
   if (fault.kind === 'timeout') return undefined;
   if (fault.kind === 'rate_limit')
     return { status: 429, body: { code: 99991400, msg: 'request trigger frequency limit' } };
+  if (fault.kind === 'code') {
+    const body = { code: fault.code ?? 1, msg: fault.msg ?? 'injected business error' };
+    return { status: fault.httpStatus ?? 200, body };
+  }
   return { status: 500, body: { code: 1, msg: 'internal server error (injected fault)' } };
 }

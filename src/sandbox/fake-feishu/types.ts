@@ -11,6 +11,17 @@ export interface FakeFeishuOptions {
   tenantKey?: string;
   /** im.file.create limit; default 30 MB like Feishu. */
   maxFileBytes?: number;
+  /**
+   * im.file.create refuses a `file` part without a filename (234001), as if only the official examples'
+   * shape were accepted. Default false: the SDK sends a Buffer without one (see files.ts).
+   */
+  requireFileName?: boolean;
+  /** Name of chats created on first sight (default '即梦测试群'). */
+  defaultChatName?: string;
+  /** Permission scopes the app lacks (routes needing only these answer 99991672; see scopes.ts). */
+  deniedScopes?: readonly string[];
+  /** Who is who, for the names of `<at user_id="…">` mentions (default: the sandbox users). */
+  users?: readonly { openId: string; name: string }[];
   logger?: Logger;
 }
 
@@ -19,8 +30,10 @@ export interface StoredMessage {
   chatId: string;
   chatType: string;
   msgType: string;
-  /** body.content as Feishu stores it: a JSON string. */
+  /** body.content as Feishu stores it: a JSON string (`<at user_id>` tags turned into @_user_N keys). */
   content: string;
+  /** The content exactly as the bot sent it, when Feishu stored something else (mentions converted). */
+  sentContent?: string;
   /** App id for bot messages, open_id for users. */
   senderId: string;
   senderType: 'app' | 'user';
@@ -33,6 +46,10 @@ export interface StoredMessage {
   createTime: number;
   updateTime: number;
   updated: boolean;
+  /** Recalled (撤回): replies answer 230011, im.message.get answers `deleted: true`. */
+  deleted?: boolean;
+  /** An aggregated message (合并转发 / merge_forward): no reply in a thread (230072). */
+  aggregated?: boolean;
 }
 
 export interface StoredPatch {
@@ -67,13 +84,22 @@ export type FaultRoute =
   | 'create'
   | 'token'
   | 'image'
-  | 'bot';
-export type FaultKind = '500' | 'timeout' | 'rate_limit';
+  | 'bot'
+  | 'chat';
+/**
+ * '500' → HTTP 500 code 1; 'rate_limit' → 429 99991400; 'timeout' → never answered; 'code' → a business
+ * refusal `{code, msg}` with `httpStatus` (default 200: "HTTP 200 but code ≠ 0", which the SDK hides).
+ */
+export type FaultKind = '500' | 'timeout' | 'rate_limit' | 'code';
 export interface Fault {
   route: FaultRoute;
   kind: FaultKind;
   /** Perform the operation first, then fail the response (a lost answer: tests idempotency). */
   after?: boolean;
+  /** For 'code': the business code (e.g. 234006), its msg and HTTP status. */
+  code?: number;
+  msg?: string;
+  httpStatus?: number;
 }
 
 export interface CallRecord {
@@ -90,4 +116,5 @@ export interface FakeEvents {
   message: [StoredMessage];
   patch: [StoredPatch & { message: StoredMessage }];
   upload: [StoredUpload];
+  recall: [StoredMessage];
 }
