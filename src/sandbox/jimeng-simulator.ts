@@ -14,16 +14,20 @@
  *   unknown Action/Version or non-POST → 404 InvalidActionOrVersion (100008); Action/Version missing →
  *   400 MissingParameter (100002); body over 20 MB → 413.
  * - Business answers `{code, data, message, request_id, status, time_elapsed}`: 10000 Success; 50215 (HTTP 400)
- *   for every invalid body (validate-submit.ts; the reason is in the `X-Sim-Reason` response header only).
+ *   for every invalid body (validate-submit.ts; the reason is in the `X-Sim-Reason` response header only):
+ *   unknown req_key (there is no jimeng_t2v_v30_pro), missing prompt, images not as the req_key takes them
+ *   (first + last frame: two of the same ratio; camera motion: one, with template_id and camera_strength),
+ *   seeds outside -1 and 0…2^31−1 (model-rules.ts).
  * - Tasks (tasks.ts) walk in_queue (first 20% of `generationMs`) → generating → done; `expired` after
- *   `taskExpiryMs`; unknown ids → code 10000 with data.status `not_found`. Get-result with a req_key other
- *   than the one the task was submitted with → 50215 (the docs say it must match).
+ *   `taskExpiryMs`; unknown ids, and tasks of another account → code 10000 with data.status `not_found`.
+ *   Get-result with a req_key other than the one the task was submitted with → 50215 (the docs say it must
+ *   match).
  * - done → `data: { status: 'done', video_url: '<url>/videos/<id>.mp4?X-Expires=3600', aigc_meta_tagged, seed }`;
  *   the MP4 (a real 2 s H.264 clip, video.ts) is served there until `videoTtlMs` after the task finished
  *   (then 403).
- * - Limits per AK (accounts.ts): `qps` (requests per second over both actions, sliding 1 s window; only
- *   accepted calls count) → 429 code 50429; `maxConcurrentTasks` (submitted tasks not yet done) → 429 code
- *   50430 on submit.
+ * - Accounts (accounts.ts): the main AK/SK, `extraCredentials`, and `accounts` with limits of their own.
+ *   Limits per account: `qps` (requests per second over both actions, sliding 1 s window; only accepted
+ *   calls count) → 429 code 50429; `maxConcurrentTasks` (its tasks not yet done) → 429 code 50430 on submit.
  *
  * Fault injection (`sim.faults`, mutable; `sim.inject(...kinds)` appends to `faults.next`; fault-plan.ts)
  * - `faults.next`: a queue of one-shot faults. A call takes the first entry that applies to it (a submit: the
@@ -35,26 +39,37 @@
  *   - submit only: 'concurrency' → 429 50430; 'risk_text' → 400 50412 "Pre Text Risk Not Pass";
  *     'risk_image' → 400 50411 "Pre Img Risk Not Pass" (consumed by the next *valid* submit);
  *     'fail' / 'risk_output' are attached to the next task created: its get-result, once done, answers
- *     code 50500 "Internal Error" (HTTP 200) / code 50511 "Post Img Risk Not Pass" (HTTP 400), with
- *     `data: { status: 'done' }` (or `data: null` when `faults.nullDataOnFailure`).
+ *     code `faults.failureCode` (default 50500 "Internal Error", HTTP 200) / code 50511 "Post Img Risk Not
+ *     Pass" (HTTP 400), with `data: null` (the documented shape) or, when `faults.nullDataOnFailure` is
+ *     false, the old `data: { status: 'done', video_url: '' }`.
  * - `faults.failNextTasks = n`: the next n tasks fail at generation ('fail'); `faults.failEveryNth = n`: every
- *   n-th created task fails.
+ *   n-th created task fails; `sim.failNextTaskAfter(ms, {code?, httpStatus?, message?})`: the next task
+ *   fails `ms` after its submit (an early failure, whatever the generation time).
  * - Prompt triggers (when `faults.promptTriggers`, default on; upper case): "RISK_OUTPUT" → output risk at
  *   generation; "RISK_IMAGE" → 50411 at submit; "RISK" → 50412 at submit; "FAIL" → generation fails;
  *   "SLOW" → submit answered after slowMs.
  *
- * Records: `calls` (every answered API call: action, taskId, code, httpStatus, at) and `stats` counters.
+ * Records: `calls` (every answered API call: action, accessKeyId, taskId, code, httpStatus, at) and `stats`.
  */
 import { SIM_MODEL_RULES } from './jimeng-sim/model-rules.js';
 
+export {
+  SIM_CAMERA_STRENGTHS,
+  SIM_CAMERA_TEMPLATES,
+  SIM_SEED_MAX,
+  type SimModelRule,
+} from './jimeng-sim/model-rules.js';
 export { API_VERSION, GET_RESULT_ACTION, SUBMIT_ACTION } from './jimeng-sim/responder.js';
 export { startJimengSimulator } from './jimeng-sim/start-jimeng-simulator.js';
 export type {
+  EarlyFailure,
   FaultKind,
   FaultPlan,
   JimengSimulator,
   JimengSimulatorOptions,
+  SimAccount,
   SimCall,
+  SimFailure,
   SimLimits,
   SimStats,
   SimTask,

@@ -53,3 +53,13 @@ export function checkImage(bytes: Uint8Array): string | null {
   if (long / short > 3) return `image aspect ${info.width}x${info.height} beyond 3:1`;
   return null;
 }
+
+/**
+ * "尾帧图片需与首帧图片比例相同": the last frame must have the first frame's aspect ratio. The docs give
+ * no tolerance; the simulator allows 1% (the rounding of a resized frame).
+ */
+export function sameAspectRatio(a: ImageInfo, b: ImageInfo): boolean {
+  const ra = a.width / a.height;
+  const rb = b.width / b.height;
+  return Math.abs(ra - rb) / ra <= 0.01;
+}

@@ -22,6 +22,7 @@ export interface CallContext {
   started: number;
   action: string;
   requestId: string;
+  accessKeyId?: string;
   taskId?: string;
   /** Answer this much later (the work is already done). */
   delayMs: number;
@@ -54,6 +55,7 @@ export function createResponder(deps: { calls: SimCall[]; stats: SimStats; logge
   const record = (ctx: CallContext, code: number | string, httpStatus: number) => {
     const call: SimCall = { action: ctx.action, code, httpStatus, at: Date.now() };
     if (ctx.taskId !== undefined) call.taskId = ctx.taskId;
+    if (ctx.accessKeyId !== undefined) call.accessKeyId = ctx.accessKeyId;
     calls.push(call);
   };
 

@@ -96,6 +96,7 @@ export async function handleRequest(
   });
   if (typeof auth !== 'string') return s.respond.gateway(ctx, auth);
   const ak = auth;
+  ctx.accessKeyId = ak;
 
   // One-shot faults: the first entry that applies to this action; any-action kinds are taken here,
   // submit-only kinds are left in place for handleSubmit, which takes them once the body is valid.
@@ -121,6 +122,6 @@ export async function handleRequest(
     handleSubmit(s, ctx, ak, json, anyFault === undefined);
   } else {
     stats.polls++;
-    handleGetResult(s, ctx, json);
+    handleGetResult(s, ctx, ak, json);
   }
 }

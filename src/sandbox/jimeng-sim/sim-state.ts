@@ -4,6 +4,7 @@ import type { Accounts } from './accounts.js';
 import type { Responder } from './responder.js';
 import type { TaskBook } from './tasks.js';
 import type { FaultPlan } from './types.js';
+import type { SubmitRules } from './validate-submit.js';
 
 export interface SimState {
   readonly faults: FaultPlan;
@@ -18,4 +19,5 @@ export interface SimState {
   /** Base URL written into video_url. */
   videoBase(): string;
   readonly videoTtlMs: number;
+  readonly submitRules: SubmitRules;
 }

@@ -41,6 +41,7 @@ export async function startJimengSimulator(opts: JimengSimulatorOptions): Promis
     createdCount: 0,
     videoBase: () => opts.publicUrl?.replace(/\/+$/, '') ?? baseUrl,
     videoTtlMs: opts.videoTtlMs ?? 3600_000,
+    submitRules: { requireCameraStrength: opts.requireCameraStrength ?? false },
   };
   const deps = { state, stats, video, maxSkewMs: opts.maxClockSkewMs ?? 15 * 60_000 };
 
@@ -81,12 +82,15 @@ export async function startJimengSimulator(opts: JimengSimulatorOptions): Promis
     inject(...kinds) {
       faults.next.push(...kinds);
     },
+    failNextTaskAfter(afterMs, failure = {}) {
+      faults.earlyFailures.push({ code: 50500, ...failure, afterMs });
+    },
     setGenerationMs(ms) {
       state.generationMs = ms;
       book.setGenerationMs(ms);
     },
-    setLimits(limits) {
-      accounts.setLimits(limits);
+    setLimits(limits, accessKeyId) {
+      accounts.setLimits(limits, accessKeyId);
     },
     statusOf(taskId) {
       const t = book.find(taskId);

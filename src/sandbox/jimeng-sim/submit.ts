@@ -21,7 +21,7 @@ export function handleSubmit(
   mayTakeFault: boolean,
 ) {
   const { faults, respond } = s;
-  const v = validateSubmitBody(json);
+  const v = validateSubmitBody(json, s.submitRules);
   if (!v.ok) return respond.biz(ctx, 400, 50215, null, v.reason);
   const body = v.value;
   const trig = faults.promptTriggers ? body.prompt : '';
@@ -57,6 +57,8 @@ export function handleSubmit(
     ...outcome,
   };
   if (body.aspectRatio !== undefined) task.aspectRatio = body.aspectRatio;
+  if (body.templateId !== undefined) task.templateId = body.templateId;
+  if (body.cameraStrength !== undefined) task.cameraStrength = body.cameraStrength;
   s.book.add(task);
   ctx.taskId = task.id;
   s.logger.debug({ taskId: task.id, reqKey: body.reqKey, fault: task.fault }, 'jimeng-sim task created');

@@ -1,6 +1,7 @@
 /**
  * Tasks and their walk: in_queue (first 20% of the generation time) → generating → done, and `expired`
  * once older than the expiry. A task with `failAfterMs` is done (failed) that long after its submit.
+ * A task with `failAfterMs` is done (failed) that long after its submit, whatever its generation time.
  * A task belongs to the account that submitted it: other accounts cannot see it.
  */
 import { randomInt } from 'node:crypto';
@@ -27,7 +28,7 @@ export function createTaskBook(opts: { taskExpiryMs: number }): TaskBook {
     const elapsed = now - task.createdAt;
     if (elapsed > opts.taskExpiryMs) return 'expired';
     if (task.doneAt !== undefined) return 'done';
-    const doneAfter = task.generationMs;
+    const doneAfter = task.failAfterMs ?? task.generationMs;
     if (elapsed >= doneAfter) {
       task.doneAt = task.createdAt + doneAfter;
       return 'done';

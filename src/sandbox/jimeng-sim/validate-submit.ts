@@ -1,9 +1,22 @@
 /**
  * Submit-body validation: what the real service rejects with code 50215 ("Input invalid for this
- * service."). Pure; the simulator turns a failure into the wire answer.
+ * service."). Pure; the simulator turns a failure into the wire answer. The rules per req_key are in
+ * model-rules.ts, the image checks in validate-images.ts.
  */
-import { checkImage } from './image-info.js';
-import { SIM_MODEL_RULES, SIM_PROMPT_MAX, SIM_RATIOS } from './model-rules.js';
+import {
+  SIM_CAMERA_STRENGTHS,
+  SIM_CAMERA_TEMPLATES,
+  SIM_MODEL_RULES,
+  SIM_PROMPT_MAX,
+  SIM_RATIOS,
+  SIM_SEED_MAX,
+  type SimCameraStrength,
+  type SimModelRule,
+} from './model-rules.js';
+import { validateImages } from './validate-images.js';
+import { invalid, isPlainObject, type SimValidation } from './validation.js';
+
+export { isPlainObject, type SimValidation };
 
 /** A submit body that passed validation, decoded. */
 export interface SimSubmitBody {
@@ -13,101 +26,80 @@ export interface SimSubmitBody {
   /** -1 means random (the simulator picks one when the task is created). */
   seed: number;
   aspectRatio?: string;
+  /** jimeng_i2v_recamera_v30: the camera-motion template and its strength (default medium). */
+  templateId?: string;
+  cameraStrength?: SimCameraStrength;
   imageUrls: string[];
   images: Buffer[];
 }
 
-export type SimValidation<T> = { ok: true; value: T } | { ok: false; reason: string };
-
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+export interface SubmitRules {
+  /** Refuse jimeng_i2v_recamera_v30 without camera_strength (default: take it as medium). */
+  requireCameraStrength?: boolean;
 }
 
-function stringArray(v: unknown, field: string): SimValidation<string[]> {
-  if (v === undefined || v === null) return { ok: true, value: [] };
-  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) {
-    return { ok: false, reason: `${field} must be an array of strings` };
+function validateCamera(
+  body: Record<string, unknown>,
+  rules: SubmitRules,
+): SimValidation<{ templateId: string; cameraStrength: SimCameraStrength }> {
+  const { template_id: templateId, camera_strength: strength } = body;
+  if (typeof templateId !== 'string' || !SIM_CAMERA_TEMPLATES.includes(templateId)) {
+    return invalid(`template_id ${JSON.stringify(templateId)} is not a camera-motion template`);
   }
-  return { ok: true, value: v as string[] };
+  if (strength === undefined && !rules.requireCameraStrength) {
+    return { ok: true, value: { templateId, cameraStrength: 'medium' } };
+  }
+  if (!SIM_CAMERA_STRENGTHS.includes(strength as SimCameraStrength)) {
+    return invalid(`camera_strength ${JSON.stringify(strength)} is not weak, medium or strong`);
+  }
+  return { ok: true, value: { templateId, cameraStrength: strength as SimCameraStrength } };
+}
+
+function validateScalars(
+  body: Record<string, unknown>,
+  rule: SimModelRule,
+): SimValidation<Pick<SimSubmitBody, 'prompt' | 'frames' | 'seed' | 'aspectRatio'>> {
+  const rawPrompt = body.prompt;
+  if (rawPrompt !== undefined && rawPrompt !== null && typeof rawPrompt !== 'string') {
+    return invalid('prompt must be a string');
+  }
+  const prompt = typeof rawPrompt === 'string' ? rawPrompt : '';
+  if (rule.promptRequired && prompt.trim() === '') return invalid('prompt is required');
+  if ([...prompt].length > SIM_PROMPT_MAX) return invalid(`prompt longer than ${SIM_PROMPT_MAX}`);
+  if (body.frames !== undefined && body.frames !== 121 && body.frames !== 241) {
+    return invalid('frames must be 121 or 241');
+  }
+  const seed = body.seed === undefined ? -1 : body.seed;
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < -1 || seed > SIM_SEED_MAX) {
+    return invalid(`seed must be -1 or an integer in [0, ${SIM_SEED_MAX}]`);
+  }
+  const value: Pick<SimSubmitBody, 'prompt' | 'frames' | 'seed' | 'aspectRatio'> = {
+    prompt,
+    frames: (body.frames as 121 | 241 | undefined) ?? 121,
+    seed,
+  };
+  if (body.aspect_ratio !== undefined) {
+    if (typeof body.aspect_ratio !== 'string' || !SIM_RATIOS.includes(body.aspect_ratio)) {
+      return invalid(`aspect_ratio ${JSON.stringify(body.aspect_ratio)} not supported`);
+    }
+    value.aspectRatio = body.aspect_ratio;
+  }
+  return { ok: true, value };
 }
 
 /** Validates a CVSync2AsyncSubmitTask body the way the service does (and decodes its images). */
-export function validateSubmitBody(body: unknown): SimValidation<SimSubmitBody> {
-  if (!isPlainObject(body)) return { ok: false, reason: 'body is not a JSON object' };
+export function validateSubmitBody(body: unknown, rules: SubmitRules = {}): SimValidation<SimSubmitBody> {
+  if (!isPlainObject(body)) return invalid('body is not a JSON object');
   const reqKey = body.req_key;
   if (typeof reqKey !== 'string' || !Object.hasOwn(SIM_MODEL_RULES, reqKey)) {
-    return { ok: false, reason: `unknown req_key ${JSON.stringify(reqKey)}` };
+    return invalid(`unknown req_key ${JSON.stringify(reqKey)}`);
   }
   const rule = SIM_MODEL_RULES[reqKey]!;
-
-  const rawPrompt = body.prompt;
-  if (rawPrompt !== undefined && rawPrompt !== null && typeof rawPrompt !== 'string') {
-    return { ok: false, reason: 'prompt must be a string' };
-  }
-  const prompt = typeof rawPrompt === 'string' ? rawPrompt : '';
-  if (rule.promptRequired && prompt.trim() === '') return { ok: false, reason: 'prompt is required' };
-  if ([...prompt].length > SIM_PROMPT_MAX)
-    return { ok: false, reason: `prompt longer than ${SIM_PROMPT_MAX}` };
-
-  let frames: 121 | 241 = 121;
-  if (body.frames !== undefined) {
-    if (body.frames !== 121 && body.frames !== 241) return { ok: false, reason: 'frames must be 121 or 241' };
-    frames = body.frames;
-  }
-
-  let seed = -1;
-  if (body.seed !== undefined) {
-    if (typeof body.seed !== 'number' || !Number.isSafeInteger(body.seed) || body.seed < -1) {
-      return { ok: false, reason: 'seed must be an integer ≥ -1' };
-    }
-    seed = body.seed;
-  }
-
-  let aspectRatio: string | undefined;
-  if (body.aspect_ratio !== undefined) {
-    if (typeof body.aspect_ratio !== 'string' || !SIM_RATIOS.includes(body.aspect_ratio)) {
-      return { ok: false, reason: `aspect_ratio ${JSON.stringify(body.aspect_ratio)} not supported` };
-    }
-    aspectRatio = body.aspect_ratio;
-  }
-
-  const urls = stringArray(body.image_urls, 'image_urls');
-  if (!urls.ok) return urls;
-  const b64 = stringArray(body.binary_data_base64, 'binary_data_base64');
-  if (!b64.ok) return b64;
-  if (urls.value.length > 0 && b64.value.length > 0) {
-    return { ok: false, reason: 'image_urls and binary_data_base64 are mutually exclusive' };
-  }
-  for (const u of urls.value) {
-    let parsed: URL;
-    try {
-      parsed = new URL(u);
-    } catch {
-      return { ok: false, reason: 'image_urls entry is not a URL' };
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      return { ok: false, reason: 'image_urls entry is not http(s)' };
-    }
-  }
-  const images: Buffer[] = [];
-  for (const s of b64.value) {
-    const compact = s.replace(/\s+/g, '');
-    if (compact === '' || compact.length % 4 === 1 || !BASE64.test(compact)) {
-      return { ok: false, reason: 'binary_data_base64 entry is not base64' };
-    }
-    const bytes = Buffer.from(compact, 'base64');
-    const problem = checkImage(bytes);
-    if (problem) return { ok: false, reason: problem };
-    images.push(bytes);
-  }
-  const count = urls.value.length + images.length;
-  if (!rule.images.includes(count)) {
-    return { ok: false, reason: `${reqKey} takes ${rule.images.join(' or ')} image(s), got ${count}` };
-  }
-
-  const value: SimSubmitBody = { reqKey, prompt, frames, seed, imageUrls: urls.value, images };
-  if (aspectRatio !== undefined) value.aspectRatio = aspectRatio;
-  return { ok: true, value };
+  const scalars = validateScalars(body, rule);
+  if (!scalars.ok) return scalars;
+  const camera = rule.camera ? validateCamera(body, rules) : undefined;
+  if (camera && !camera.ok) return camera;
+  const images = validateImages(body, reqKey, rule);
+  if (!images.ok) return images;
+  return { ok: true, value: { reqKey, ...scalars.value, ...camera?.value, ...images.value } };
 }
