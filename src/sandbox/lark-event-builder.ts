@@ -3,6 +3,8 @@ import { encryptLarkEvent } from '../lark/decrypt-event.js';
 import type { LarkEvent } from '../lark/types.js';
 import { computeLarkSignature } from '../lark/verify-signature.js';
 
+export { buildCardActionEvent, type CardActionInput } from './card-action-event.js';
+
 const hex = (n: number) => randomBytes(n).toString('hex');
 
 export interface MessageEventInput {

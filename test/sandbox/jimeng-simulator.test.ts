@@ -7,129 +7,20 @@ import {
   SUBMIT_ACTION,
   startJimengSimulator,
 } from '../../src/sandbox/jimeng-simulator.js';
-
-const AK = 'AKTESTSIM';
-const SK = 'SKTESTSIM==';
-
-interface CallOpts {
-  ak?: string;
-  sk?: string;
-  date?: Date;
-  /** Body actually sent (the signature covers `body`). */
-  sendBody?: string;
-  headers?: Record<string, string>;
-  signHeaders?: Record<string, string>;
-  action?: string;
-  version?: string;
-  noAuth?: boolean;
-  mutateAuth?: (auth: string) => string;
-  signal?: AbortSignal;
-}
-
-interface Answer {
-  status: number;
-  json: Record<string, unknown>;
-  headers: Headers;
-}
-
-async function call(sim: JimengSimulator, action: string, body: unknown, o: CallOpts = {}): Promise<Answer> {
-  const url = new URL(sim.url);
-  const query = { Action: o.action ?? action, Version: o.version ?? '2022-08-31' };
-  const text = JSON.stringify(body);
-  const signed = sign({
-    method: 'POST',
-    host: url.host,
-    query,
-    body: text,
-    accessKeyId: o.ak ?? AK,
-    secretAccessKey: o.sk ?? SK,
-    date: o.date ?? new Date(),
-    headers: o.signHeaders ?? {},
-  });
-  const { Host: _host, ...headers } = signed;
-  if (o.mutateAuth) headers.Authorization = o.mutateAuth(headers.Authorization);
-  if (o.noAuth) delete (headers as Record<string, string>).Authorization;
-  const res = await fetch(`${sim.url}/?Action=${query.Action}&Version=${query.Version}`, {
-    method: 'POST',
-    headers: lower({ 'content-type': 'application/json', ...headers, ...o.headers }),
-    body: o.sendBody ?? text,
-    signal: o.signal ?? null,
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown>, headers: res.headers };
-}
-
-/** Header names lower-cased, later entries winning (fetch would join duplicates). */
-const lower = (h: Record<string, string>) =>
-  Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v] as const));
-
-const submit = (sim: JimengSimulator, body: unknown, o?: CallOpts) => call(sim, SUBMIT_ACTION, body, o);
-const poll = (sim: JimengSimulator, taskId: string, reqKey = 'jimeng_t2v_v30', o?: CallOpts) =>
-  call(sim, GET_RESULT_ACTION, { req_key: reqKey, task_id: taskId }, o);
-
-const t2v = (extra: Record<string, unknown> = {}) => ({
-  req_key: 'jimeng_t2v_v30',
-  prompt: '千军万马',
-  seed: -1,
-  frames: 121,
-  aspect_ratio: '16:9',
-  ...extra,
-});
-
-/** A PNG header (signature + IHDR) with the given size: enough for the service's format/size checks. */
-function png(width = 640, height = 360): string {
-  const b = Buffer.alloc(33);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b, 0);
-  b.writeUInt32BE(13, 8);
-  b.write('IHDR', 12, 'latin1');
-  b.writeUInt32BE(width, 16);
-  b.writeUInt32BE(height, 20);
-  b[24] = 8;
-  b[25] = 2;
-  return b.toString('base64');
-}
-
-/** A JPEG header: SOI, an APP0 segment, then SOF0 with the size. */
-function jpeg(width = 800, height = 600): string {
-  const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, ...Buffer.from('JFIF\0'), 1, 1, 0, 0, 1, 0, 1, 0, 0]);
-  const sof = Buffer.alloc(19);
-  sof.set([0xff, 0xc0, 0x00, 0x11, 0x08]);
-  sof.writeUInt16BE(height, 5);
-  sof.writeUInt16BE(width, 7);
-  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof]).toString('base64');
-}
-
-function expectGatewayError(a: Answer, status: number, code: string) {
-  expect(a.status).toBe(status);
-  const meta = a.json.ResponseMetadata as Record<string, unknown>;
-  expect(meta).toMatchObject({ Version: '2022-08-31', Service: 'cv', Region: 'cn-north-1' });
-  expect(typeof meta.RequestId).toBe('string');
-  expect((meta.Error as Record<string, unknown>).Code).toBe(code);
-  expect(typeof (meta.Error as Record<string, unknown>).CodeN).toBe('number');
-}
-
-function expectBiz(a: Answer, status: number, code: number) {
-  expect(a.status).toBe(status);
-  expect(a.json.code).toBe(code);
-  expect(a.json.status).toBe(code);
-  expect(typeof a.json.request_id).toBe('string');
-  expect(a.json.time_elapsed).toMatch(/^\d+(\.\d+)?ms$/);
-}
-
-async function pollUntilDone(sim: JimengSimulator, taskId: string, reqKey?: string): Promise<Answer[]> {
-  const seen: Answer[] = [];
-  for (let i = 0; i < 400; i++) {
-    const a = await poll(sim, taskId, reqKey);
-    seen.push(a);
-    const data = a.json.data as { status?: string } | null;
-    if (data === null || data.status === 'done' || data.status === 'expired' || data.status === 'not_found') {
-      return seen;
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('task never finished');
-}
-
-const taskOf = (a: Answer) => (a.json.data as { task_id: string }).task_id;
+import {
+  AK,
+  call,
+  expectBiz,
+  expectGatewayError,
+  jpeg,
+  png,
+  poll,
+  pollUntilDone,
+  SK,
+  submit,
+  t2v,
+  taskOf,
+} from './jimeng-sim-client.js';
 
 let sim: JimengSimulator;
 
@@ -162,7 +53,14 @@ describe('signature', () => {
       images: [],
     });
     expect(sim.calls).toEqual([
-      { action: SUBMIT_ACTION, taskId, code: 10000, httpStatus: 200, at: expect.any(Number) },
+      {
+        action: SUBMIT_ACTION,
+        accessKeyId: AK,
+        taskId,
+        code: 10000,
+        httpStatus: 200,
+        at: expect.any(Number),
+      },
     ]);
   });
 
@@ -288,7 +186,7 @@ describe('validation (400, code 50215)', () => {
       't2v 1080p with an image url',
       t2v({ req_key: 'jimeng_t2v_v30_1080p', image_urls: ['https://e.x/a.png'] }),
     ],
-    ['t2v pro with an image', t2v({ req_key: 'jimeng_t2v_v30_pro', binary_data_base64: [png()] })],
+    ['jimeng_t2v_v30_pro (no such req_key)', t2v({ req_key: 'jimeng_t2v_v30_pro' })],
     ['ti2v pro with two images', t2v({ req_key: 'jimeng_ti2v_v30_pro', binary_data_base64: [png(), png()] })],
     [
       'image that is neither PNG nor JPEG',
@@ -347,11 +245,11 @@ describe('validation (400, code 50215)', () => {
       { req_key: 'jimeng_i2v_first_v30_1080', prompt: 'x', binary_data_base64: [jpeg()] },
       { req_key: 'jimeng_i2v_first_v30', prompt: 'x', image_urls: ['https://example.com/a.jpg'] },
       { req_key: 'jimeng_i2v_first_tail_v30', prompt: 'x', binary_data_base64: [png(), png()] },
-      { req_key: 'jimeng_i2v_first_tail_v30_1080', binary_data_base64: [jpeg(), jpeg()] },
+      { req_key: 'jimeng_i2v_first_tail_v30_1080', prompt: 'x', binary_data_base64: [jpeg(), jpeg()] },
       t2v({ req_key: 'jimeng_ti2v_v30_pro' }),
       t2v({ req_key: 'jimeng_ti2v_v30_pro', binary_data_base64: [png(1920, 1080)] }),
       t2v({ req_key: 'jimeng_t2v_v30_1080p', aspect_ratio: '21:9' }),
-      t2v({ req_key: 'jimeng_t2v_v30_pro', prompt: 'a'.repeat(800) }),
+      t2v({ req_key: 'jimeng_ti2v_v30_pro', prompt: 'a'.repeat(800) }),
       { req_key: 'jimeng_t2v_v30', prompt: '最少字段' },
     ];
     for (const body of ok) expectBiz(await submit(sim, body), 200, 10000);
@@ -451,7 +349,7 @@ describe('faults', () => {
     expectBiz(await submit(sim, t2v()), 400, 50412);
   });
 
-  it('fail and risk_output make the task end done with an error code', async () => {
+  it('fail and risk_output make the task end with an error code and data: null', async () => {
     sim.setGenerationMs(0);
     sim.inject('fail', 'risk_output');
     const failed = taskOf(await submit(sim, t2v()));
@@ -459,17 +357,19 @@ describe('faults', () => {
     const ok = taskOf(await submit(sim, t2v()));
     const f = await poll(sim, failed);
     expectBiz(f, 200, 50500);
-    expect(f.json.data).toMatchObject({ status: 'done' });
+    expect(f.json).toMatchObject({ data: null, message: 'Internal Error' });
     const r = await poll(sim, risky);
     expectBiz(r, 400, 50511);
-    expect(r.json.data).toMatchObject({ status: 'done' });
+    expect(r.json).toMatchObject({ data: null, message: 'Post Img Risk Not Pass' });
     expectBiz(await poll(sim, ok), 200, 10000);
     expect(sim.tasks.get(failed)!.fault).toBe('fail');
     expect(sim.tasks.get(risky)!.fault).toBe('risk_output');
     expect((await fetch(`${sim.url}/videos/${failed}.mp4`)).status).toBe(404);
 
-    sim.faults.nullDataOnFailure = true;
-    expect((await poll(sim, failed)).json.data).toBeNull();
+    sim.faults.nullDataOnFailure = false; // the old shape, for clients that must tolerate it
+    const old = await poll(sim, failed);
+    expectBiz(old, 200, 50500);
+    expect(old.json.data).toEqual({ status: 'done', video_url: '' });
   });
 
   it('failNextTasks and failEveryNth fail the chosen tasks', async () => {
