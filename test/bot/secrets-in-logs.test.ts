@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { buildMessageEvent, postEvent } from '../../src/sandbox/lark-event-builder.js';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
-import { ALICE, jobsOf, testSandbox, waitFor } from '../helpers/sandbox.js';
+import { ALICE, jobsOf, quiesce, testSandbox, waitFor } from '../helpers/sandbox.js';
 
 let sb: Sandbox;
 afterEach(async () => {
@@ -31,8 +31,13 @@ describe('logs', () => {
     });
     expect((await postEvent(sb.webhookUrl, event, { encryptKey: 'wrong' })).status).toBe(401);
     sb.feishu.revokeTokens();
-    await sb.send({ senderOpenId: ALICE, text: '/help' });
-    await new Promise((r) => setTimeout(r, 300));
+    const help = await sb.send({ senderOpenId: ALICE, text: '/help' });
+    await waitFor(
+      () => sb.feishu.botMessages().some((m) => m.parentId === help.messageId),
+      10_000,
+      'the help reply',
+    );
+    await quiesce(sb);
 
     const all = lines.join('');
     for (const secret of [

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildMessageEvent, encryptAndSign, postEvent } from '../../src/sandbox/lark-event-builder.js';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
 import { FileStore } from '../../src/store/file/file-store.js';
-import { ALICE, BOB, contentOf, jobsOf, testSandbox, waitFor } from '../helpers/sandbox.js';
+import { ALICE, BOB, contentOf, jobsOf, quiesce, testSandbox, waitFor } from '../helpers/sandbox.js';
 import { jpeg, png } from '../jimeng/images.js';
 
 let sb: Sandbox;
@@ -161,7 +161,7 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
     expect(again.every((r) => r.status === 200)).toBe(true);
     await waitFor(() => media(sb, first.messageId)[0], 10_000, 'media answer');
     await sb.send({ senderOpenId: ALICE, text: '/video 下雪的京都', messageId: first.messageId });
-    await new Promise((r) => setTimeout(r, 300));
+    await quiesce(sb);
     expect(jobsOf(sb)).toHaveLength(1);
     expect(tasks(sb)).toHaveLength(1);
     expect(replies(sb, first.messageId).filter((m) => m.msgType !== 'interactive')).toHaveLength(1);
@@ -196,7 +196,7 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
     expect(malformed.status).toBe(400);
     const huge = await fetch(sb.webhookUrl, { method: 'POST', body: 'x'.repeat(2 * 1024 * 1024) });
     expect(huge.status).toBe(413);
-    await new Promise((r) => setTimeout(r, 200));
+    await quiesce(sb);
     expect(jobsOf(sb)).toHaveLength(0);
     expect(sb.feishu.botMessages()).toHaveLength(0);
     const health = await fetch(`${sb.app.url}/healthz`);
@@ -248,7 +248,7 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
     expect(textOf(sb, help.messageId)).toContain('/video');
     expect(textOf(sb, models.messageId)).toContain('1080');
     expect(textOf(sb, bad.messageId)).toMatch(/5|10/);
-    await new Promise((r) => setTimeout(r, 200));
+    await quiesce(sb);
     expect(replies(sb, chatter.messageId)).toHaveLength(0);
     expect(sb.jimeng.calls).toHaveLength(0);
   });

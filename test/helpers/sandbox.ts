@@ -78,6 +78,18 @@ export function contentOf(m: { content: string }): Record<string, unknown> {
   return JSON.parse(m.content) as Record<string, unknown>;
 }
 
+/**
+ * A deterministic point where nothing else is going to happen: every message handled, and every job loop
+ * (submits, polls, deliveries, cards) has looked for work until a round started nothing. Use it instead
+ * of sleeping to prove that something did not happen.
+ */
+export async function quiesce(sb: { app: Sandbox['app'] }): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await sb.app.bot.idle();
+    await sb.app.runner.settle();
+  }
+}
+
 /** Every job the bot holds, oldest first. */
 export function jobsOf(sb: { app: Sandbox['app'] }): Job[] {
   return sb.app.store.dump().jobs;

@@ -9,7 +9,7 @@ import { startFakeFeishu } from '../../src/sandbox/fake-feishu.js';
 import { type JimengSimulator, startJimengSimulator } from '../../src/sandbox/jimeng-simulator.js';
 import { buildMessageEvent, postEvent } from '../../src/sandbox/lark-event-builder.js';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
-import { contentOf, jobsOf, testSandbox, waitFor } from '../helpers/sandbox.js';
+import { contentOf, jobsOf, quiesce, testSandbox, waitFor } from '../helpers/sandbox.js';
 
 // Fault injection over the real app: Feishu 5xx / timeouts / lost answers on reply, upload and card patch;
 // Jimeng 50429 / 50430 / 500 / timeouts. Each /video must end with exactly one answer in its thread and one
@@ -55,7 +55,7 @@ async function settle(sb: { app: App; feishu: FakeFeishu }, messageId: string, t
     timeoutMs,
     'the job to be answered',
   );
-  await new Promise((r) => setTimeout(r, 300));
+  await quiesce(sb);
   return jobsOf(sb).find((j) => j.messageId === messageId)!;
 }
 
@@ -66,7 +66,7 @@ describe('Feishu faults', () => {
     const { messageId } = await sb.send({ senderOpenId: USER, text: '/help' });
     await sb.app.bot.idle();
     await waitFor(() => answers(sb.feishu, messageId).length > 0, 10_000, 'the help reply');
-    await new Promise((r) => setTimeout(r, 200));
+    await quiesce(sb);
     expect(answers(sb.feishu, messageId)).toHaveLength(1);
     expect(sb.feishu.calls.filter((c) => c.route === 'reply').length).toBeGreaterThanOrEqual(2);
   });
@@ -76,7 +76,7 @@ describe('Feishu faults', () => {
     sb.feishu.faults.next.push({ route: 'reply', kind: '500' }, { route: 'reply', kind: 'rate_limit' });
     const { messageId } = await sb.send({ senderOpenId: USER, text: '/models' });
     await waitFor(() => answers(sb.feishu, messageId).length > 0, 10_000, 'the reply');
-    await new Promise((r) => setTimeout(r, 200));
+    await quiesce(sb);
     expect(answers(sb.feishu, messageId)).toHaveLength(1);
   });
 
@@ -277,7 +277,13 @@ describe('Jimeng faults', () => {
       const job = await settle(w, messageId, 20_000);
       expect(job.state).toBe('failed');
       expect(job.error?.code).toBe('SUBMIT_UNCERTAIN');
-      await new Promise((r) => setTimeout(r, 3_500)); // the slow answer arrives meanwhile
+      // The slow answer arrives meanwhile (the simulator records a call when it answers it).
+      await waitFor(
+        () => w.sim.calls.some((c) => c.action === 'CVSync2AsyncSubmitTask'),
+        10_000,
+        'the slow submit answer',
+      );
+      await quiesce(w);
       expect(tasksFor(w.sim, prompt)).toBe(1);
       expect(w.sim.stats.submits).toBe(1);
       const told = answers(w.feishu, messageId).length + (failedCard(w.feishu, messageId) ? 1 : 0);

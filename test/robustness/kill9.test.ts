@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FileStore } from '../../src/store/file/file-store.js';
 import { type BotProcess, type BotWorld, startBotWorld } from '../helpers/bot-process.js';
 import { waitFor } from '../helpers/sandbox.js';
 
@@ -55,8 +56,18 @@ describe('kill -9 at random points of the job lifecycle', () => {
         throw new Error(`${e.message} (killed ${delay} ms after sending)\n${bot.output.slice(-20).join('')}`);
       });
     }
-    // Let any late duplicate show up before judging.
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Stop the last process gracefully (it waits for what it started), then check that no process would
+    // have anything left to send: every job finished and answered, every card up to date, the inbox empty.
+    const exited = new Promise<number | null>((r) => bot.proc.once('exit', (code) => r(code)));
+    bot.proc.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const state = await FileStore.inspect({ dir: world.dataDir });
+    expect(state.inbox).toEqual([]);
+    for (const j of state.jobs) {
+      expect(['delivered', 'failed', 'cancelled'], j.id).toContain(j.state);
+      expect(j.answeredAt, `${j.id} answered`).toBeDefined();
+      expect(j.card.sent, `${j.id} card up to date`).toBe(j.card.version);
+    }
     const report: string[] = [];
     for (const [messageId, prompt] of prompts) {
       const a = finalAnswers(world, messageId);

@@ -42,7 +42,10 @@ describe('graceful shutdown', () => {
     );
     // Feishu re-pushes the same event after the restart: still one job, one task, one video.
     expect(await world.deliver(next, messageId)).toBe(200);
-    await new Promise((r) => setTimeout(r, 500));
+    // A graceful stop waits for whatever that delivery started: after it nothing else can happen.
+    const done = new Promise<number | null>((r) => next.proc.once('exit', (code) => r(code)));
+    next.proc.kill('SIGTERM');
+    expect(await done).toBe(0);
     expect(world.jimeng.tasks.size).toBe(1);
     expect(
       world.feishu.messages.filter((m) => m.msgType === 'media' && m.parentId === messageId),
