@@ -3,7 +3,9 @@
  * original spec's (ResponseMetadata + Result, statuses not_start/pending/running/success/failed/fail).
  * The body is parsed whatever the HTTP status: business errors come with 400 and sometimes 200.
  */
-import { fromGatewayError, fromServiceCode, JimengError } from './errors.js';
+import { JimengError } from './errors.js';
+import { fromGatewayError } from './gateway-error.js';
+import { fromServiceCode } from './service-codes.js';
 
 export type TaskStatus = 'in_queue' | 'generating' | 'done' | 'failed' | 'not_found' | 'expired';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fromServiceCode, isJimengError, type JimengError } from '../../src/jimeng/errors.js';
+import { isJimengError, type JimengError } from '../../src/jimeng/errors.js';
 import { parseResultResponse, parseSubmitResponse } from '../../src/jimeng/parse-response.js';
+import { fromServiceCode } from '../../src/jimeng/service-codes.js';
 
 const j = (v: unknown) => JSON.stringify(v);
 
