@@ -75,11 +75,11 @@ export interface ClientContext {
 export function createContext(opts: JimengClientOptions): ClientContext {
   if (!opts.accessKeyId || !opts.secretAccessKey) {
     throw new JimengError({
-      code: 'AUTH',
+      code: 'MISSING_CREDENTIALS',
       message: 'accessKeyId and secretAccessKey are required',
-      userMessage: '视频服务未配置密钥，请联系管理员。',
       audience: 'operator',
       retryable: false,
+      details: { missing: !opts.accessKeyId ? 'accessKeyId' : 'secretAccessKey' },
     });
   }
   const now = opts.now ?? Date.now;

@@ -7,7 +7,6 @@ function downloadError(message: string, cause?: unknown, httpStatus?: number): J
   return new JimengError({
     code: 'DOWNLOAD_FAILED',
     message,
-    userMessage: '视频下载失败（链接可能已过期，有效期约 1 小时）。',
     audience: 'transient',
     retryable: true,
     httpStatus,

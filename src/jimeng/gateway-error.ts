@@ -34,7 +34,6 @@ export function fromGatewayError(
     return new JimengError({
       ...base,
       code: gatewayCode === 'SignatureDoesNotMatch' ? 'SIGNATURE' : 'AUTH',
-      userMessage: '视频服务配置有误（密钥校验失败），请联系管理员检查 AK/SK 与服务器时间。',
       audience: 'operator',
       retryable: false,
     });
@@ -43,7 +42,6 @@ export function fromGatewayError(
     return new JimengError({
       ...base,
       code: 'ACCESS_DENIED',
-      userMessage: '视频服务暂不可用（账号没有权限），请联系管理员。',
       audience: 'operator',
       retryable: false,
     });
@@ -57,7 +55,6 @@ export function fromGatewayError(
   return new JimengError({
     ...base,
     code: 'BAD_REQUEST',
-    userMessage: '视频服务请求被拒绝，请联系管理员。',
     audience: 'operator',
     retryable: false,
   });

@@ -41,7 +41,6 @@ function badResponse(message: string, httpStatus: number, requestId?: string): J
   return new JimengError({
     code: 'BAD_RESPONSE',
     message,
-    userMessage: '即梦服务返回了无法识别的结果，请稍后再试。',
     audience: httpStatus >= 500 ? 'transient' : 'operator',
     retryable: httpStatus >= 500,
     httpStatus,
@@ -142,15 +141,9 @@ function taskError(
   httpStatus: number,
   requestId?: string,
 ): JimengError {
-  const userMessage = {
-    TASK_FAILED: '视频生成失败，请稍后重试。',
-    TASK_NOT_FOUND: '找不到这个任务（可能已超过 12 小时或任务号有误）。',
-    TASK_EXPIRED: '任务已过期，请重新提交。',
-  }[code];
   return new JimengError({
     code,
     message,
-    userMessage,
     audience: code === 'TASK_FAILED' ? 'transient' : 'user',
     retryable: code !== 'TASK_NOT_FOUND',
     httpStatus,

@@ -16,7 +16,6 @@ export function abortedError(signal?: AbortSignal): JimengError {
   return new JimengError({
     code: 'ABORTED',
     message: 'aborted',
-    userMessage: '操作已取消。',
     audience: 'user',
     retryable: false,
     cause: reason,

@@ -5,14 +5,14 @@ import { parseSubmitResponse, type SubmitAnswer } from './parse-response.js';
 import { withRetry } from './retry.js';
 import { type RawAnswer, signedCall } from './signed-call.js';
 import { mayHaveArrived } from './transport-error.js';
-import { type VideoRequest, validateRequest } from './validate.js';
+import { type JimengWarning, type VideoRequest, validateRequest } from './validate.js';
 
 export interface SubmitResult {
   taskId: string;
   reqKey: string;
   requestId?: string;
-  /** Things accepted but ignored (Chinese). */
-  warnings: string[];
+  /** Things accepted but ignored. */
+  warnings: JimengWarning[];
 }
 
 /** A submit failure that might have created a task is marked maybeCreated (never retried). */
@@ -30,8 +30,6 @@ function submitFailure(err: unknown): unknown {
   return err.with({
     maybeCreated: true,
     retryable: false,
-    userMessage:
-      '提交时网络或服务异常，任务可能已经创建，为避免重复扣费没有自动重试。请稍后查看结果或联系管理员。',
   });
 }
 

@@ -5,20 +5,20 @@ import { getModel } from './models.js';
 export function checkTaskRef(taskId: string, reqKey: string): void {
   if (!taskId || typeof taskId !== 'string') {
     throw new JimengError({
-      code: 'INVALID_INPUT',
+      code: 'BAD_TASK_ID',
       message: 'taskId is required',
-      userMessage: '缺少任务号。',
       audience: 'user',
       retryable: false,
+      details: { value: String(taskId ?? '') },
     });
   }
   if (!getModel(reqKey)) {
     throw new JimengError({
       code: 'BAD_MODEL',
       message: `unknown req_key ${JSON.stringify(reqKey)} (must be the key the task was submitted with)`,
-      userMessage: `不认识的模型「${reqKey}」，查询时必须用提交任务时的 req_key。`,
       audience: 'user',
       retryable: false,
+      details: { model: String(reqKey) },
     });
   }
 }

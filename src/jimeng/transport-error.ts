@@ -52,7 +52,7 @@ export function transportError(f: TransportFailure): JimengError {
     const timeout = new JimengError({
       code: 'TIMEOUT',
       message: `${f.action}: no answer within ${f.timeoutMs} ms`,
-      userMessage: '即梦服务响应超时，请稍后再试。',
+      details: { action: f.action, timeoutMs: f.timeoutMs },
       audience: 'transient',
       retryable: true,
       cause: f.err,
@@ -71,7 +71,7 @@ export function transportError(f: TransportFailure): JimengError {
   const netErr = new JimengError({
     code: 'NETWORK',
     message: `${f.action}: network error ${codes.join('/')} ${message}`.replace(/\s+/g, ' ').trim(),
-    userMessage: '连不上即梦服务，请稍后再试。',
+    details: { action: f.action, ...(codes[0] ? { errorCode: codes[0] } : {}) },
     audience: 'transient',
     retryable: true,
     cause: f.err,

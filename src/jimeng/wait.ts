@@ -23,7 +23,7 @@ function waitTimeout(taskId: string, timeoutMs: number): JimengError {
   return new JimengError({
     code: 'TIMEOUT',
     message: `task ${taskId} not finished after ${Math.round(timeoutMs / 1000)} s`,
-    userMessage: '等待视频生成超时，任务可能还在排队，可以稍后用任务号查询。',
+    details: { taskId, timeoutMs },
     audience: 'transient',
     retryable: true,
   });

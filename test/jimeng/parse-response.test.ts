@@ -47,7 +47,8 @@ describe('error mapping', () => {
       httpStatus: 400,
       requestId: 'r1',
     });
-    expect(e.userMessage).toMatch(/[\u4e00-\u9fff]/);
+    expect(e).not.toHaveProperty('userMessage');
+    expect(e.message).toMatch(new RegExp(`^Jimeng error ${code}: msg`));
   });
 });
 

@@ -4,6 +4,7 @@ import { type VideoRequest, validateRequest } from '../../jimeng/validate.js';
 import { intOption } from '../args.js';
 import { finish } from '../finish.js';
 import { makeClient } from '../make-client.js';
+import { warningText } from '../texts/warnings.js';
 import { UsageError } from '../usage-error.js';
 import { awaitTask } from './await-task.js';
 import type { CommandContext } from './command.js';
@@ -26,7 +27,7 @@ export async function generate(
   };
   // Validate before anything else (no network call, no keys needed to learn the input is wrong).
   const v = validateRequest(req);
-  for (const w of v.warnings) ctx.err(`提示：${w}`);
+  for (const w of v.warnings) ctx.err(warningText(w));
   const client = makeClient(ctx.io);
   const submitted = await client.submit(req);
   if (!ctx.json) {
