@@ -1,7 +1,7 @@
 /** Credentials and connectivity check: a get-result for a task that does not exist. */
 import { type CallOptions, type ClientContext, GET_RESULT_ACTION } from './client-options.js';
 import { isJimengError, type JimengError } from './errors.js';
-import { parseResultResponse } from './parse-response.js';
+import { parseResultResponse } from './parse-result.js';
 import { signedCall } from './signed-call.js';
 
 export type ConnectionVerdict = 'ok' | 'bad_credentials' | 'access_denied' | 'unreachable' | 'unexpected';
@@ -68,6 +68,7 @@ export async function testConnection(ctx: ClientContext, opts: CallOptions = {})
       opts.signal,
     );
     const r = parseResultResponse(raw.status, raw.text, raw.requestId);
+    if (r.status === 'failed' && r.error) return done(verdictFor(r.error, ctx.endpoint));
     return done({
       ok: true,
       verdict: 'ok',

@@ -9,7 +9,7 @@ import {
 import { downloadVideo } from './download.js';
 import { getTaskResult } from './get-result.js';
 import { MODELS, type ModelInfo } from './models.js';
-import type { TaskResult } from './parse-response.js';
+import type { TaskResult } from './parse-result.js';
 import type { RateBudget } from './rate-budget.js';
 import { type SubmitResult, submitTask } from './submit.js';
 import { type ValidatedRequest, type VideoRequest, validateRequest } from './validate.js';
@@ -24,7 +24,8 @@ export {
   type JimengClientOptions,
   type PollOptions,
 } from './client-options.js';
-export type { SubmitAnswer, TaskResult, TaskStatus } from './parse-response.js';
+export type { TaskResult, TaskStatus } from './parse-result.js';
+export type { SubmitAnswer } from './parse-submit.js';
 export type { SubmitResult } from './submit.js';
 export type { ImageInput, SubmitBody, ValidatedRequest, VideoRequest } from './validate.js';
 export type { WaitOptions, WaitProgress, WaitResult } from './wait.js';

@@ -1,7 +1,7 @@
 /** CVSync2AsyncGetResult: one poll of one task, transient failures retried (it is idempotent). */
 import { type CallOptions, type ClientContext, GET_RESULT_ACTION, retryOptions } from './client-options.js';
 import { isJimengError } from './errors.js';
-import { parseResultResponse, type TaskResult } from './parse-response.js';
+import { parseResultResponse, type TaskResult } from './parse-result.js';
 import { withRetry } from './retry.js';
 import { signedCall } from './signed-call.js';
 import { checkTaskRef } from './task-ref.js';

@@ -1,7 +1,7 @@
 /** CVSync2AsyncSubmitTask: validate, send, retry only what certainly created nothing. */
 import { type CallOptions, type ClientContext, retryOptions, SUBMIT_ACTION } from './client-options.js';
 import { isJimengError } from './errors.js';
-import { parseSubmitResponse, type SubmitAnswer } from './parse-response.js';
+import { parseSubmitResponse, type SubmitAnswer } from './parse-submit.js';
 import { withRetry } from './retry.js';
 import { type RawAnswer, signedCall } from './signed-call.js';
 import { mayHaveArrived } from './transport-error.js';

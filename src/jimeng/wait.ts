@@ -2,7 +2,7 @@
 import type { CallOptions, ClientContext, PollOptions } from './client-options.js';
 import { isJimengError, JimengError } from './errors.js';
 import { getTaskResult } from './get-result.js';
-import type { TaskResult } from './parse-response.js';
+import type { TaskResult } from './parse-result.js';
 import { abortedError } from './retry.js';
 import { checkTaskRef } from './task-ref.js';
 

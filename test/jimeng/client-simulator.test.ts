@@ -94,11 +94,11 @@ describe('JimengClient against the simulator (real sockets)', () => {
     expect(unknownAk).toMatchObject({ ok: false, verdict: 'bad_credentials' });
   });
 
-  it('getResult with a different req_key than the submit is refused by the service', async () => {
+  it('getResult with a different req_key than the submit is answered 50215: a failed result', async () => {
     const c = client();
     const s = await c.submit({ model: '720p', prompt: 'x' });
-    const e = await caught(c.getResult(s.taskId, 'jimeng_t2v_v30_1080p'));
-    expect(e.code).toBe('INVALID_INPUT');
+    const r = await c.getResult(s.taskId, 'jimeng_t2v_v30_1080p');
+    expect(r).toMatchObject({ status: 'failed', error: { code: 'INVALID_INPUT', jimengCode: 50215 } });
   });
 
   it('retries injected 50429/50430 on submit, and a 500 on get-result', async () => {

@@ -21,11 +21,17 @@ export async function findTask(
 ): Promise<{ reqKey: string; result: TaskResult }> {
   let found: { reqKey: string; result: TaskResult } | undefined;
   let lastError: unknown;
+  let lastResult: { reqKey: string; result: TaskResult } | undefined;
   for (const m of candidates) {
     try {
       const result = await client.getResult(taskId, m.reqKey);
-      if (result.status !== 'not_found' || candidates.length === 1) return { reqKey: m.reqKey, result };
-      found ??= { reqKey: m.reqKey, result };
+      // 50215 under a tier's other keys means "not this req_key", not "the task failed".
+      const wrongKey = result.status === 'failed' && result.error?.code === 'INVALID_INPUT';
+      if ((result.status !== 'not_found' && !wrongKey) || candidates.length === 1) {
+        return { reqKey: m.reqKey, result };
+      }
+      if (!wrongKey) found ??= { reqKey: m.reqKey, result };
+      else lastResult ??= { reqKey: m.reqKey, result };
     } catch (e) {
       if (isJimengError(e) && e.code === 'INVALID_INPUT' && candidates.length > 1) {
         lastError = e;
@@ -34,6 +40,7 @@ export async function findTask(
       throw e;
     }
   }
-  if (!found) throw lastError;
-  return found;
+  const answer = found ?? lastResult;
+  if (!answer) throw lastError;
+  return answer;
 }
