@@ -212,7 +212,6 @@ describe('submit', () => {
   });
 
   it.each([
-    ['HTTP 500 / 50500', () => expectCall(SUBMIT, 500, biz(50500, 'Internal Error')), 'INTERNAL'],
     ['HTTP 502 garbage', () => expectCall(SUBMIT, 502, '<html>bad gateway</html>'), 'BAD_RESPONSE'],
     [
       'connection reset',
