@@ -157,6 +157,41 @@ describe('jimeng CLI against the simulator', () => {
     expect(sim.calls).toHaveLength(0);
   });
 
+  it('an unknown option suggests the nearest one, with the usage line', async () => {
+    const r = await run(['t2v', '猫', '--modle', '1080p']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('未知选项 --modle，你是不是想用 --model？');
+    expect(r.stderr).toContain('jimeng t2v "<prompt>"');
+    expect(r.stderr).not.toMatch(/ERR_PARSE_ARGS|Unknown option/);
+    const short = await run(['t2v', '猫', '--wiat']);
+    expect(short.stderr).toContain('你是不是想用 --wait？');
+    const far = await run(['t2v', '猫', '--frobnicate']);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toContain('未知选项 --frobnicate');
+    expect(far.stderr).not.toContain('你是不是想用');
+    expect(sim.calls).toHaveLength(0);
+  });
+
+  it('an unknown command suggests the nearest one', async () => {
+    const r = await run(['stauts', '123', '--model', '720p']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('未知命令 stauts，你是不是想用 status？');
+    expect(r.stderr).toContain('jimeng status <task_id>');
+    const far = await run(['frobnicate']);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toContain('未知命令 frobnicate');
+    expect(far.stderr).toContain('jimeng --help');
+  });
+
+  it('--seed takes a negative value without "=" and a missing option value is a usage error', async () => {
+    const r = await run(['t2v', '猫', '--seed', '-1', '--json']);
+    expect(r.code).toBe(0);
+    expect(sim.tasks.get(JSON.parse(r.stdout).taskId)).toMatchObject({ requestedSeed: -1 });
+    const m = await run(['t2v', '猫', '--model']);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain('--model');
+  });
+
   it('missing keys: one line naming the variable, exit 2', async () => {
     const r = await run(['t2v', '猫'], { env: { VOLC_SECRETKEY: undefined } });
     expect(r.code).toBe(2);

@@ -1,57 +1,72 @@
-/** Typed errors of the Jimeng client: a stable string code, who must act, and a Chinese message for users. */
+/**
+ * Typed errors of the Jimeng client: a stable code, who must act, and the details words would need. No
+ * user-facing words here: callers (the bot, the CLI) choose their own text by `code`, in their language.
+ * `message` is English and technical, for logs and operators.
+ */
 
-export type JimengErrorCode =
+export const JIMENG_ERROR_CODES = [
   // content / business answers from the service
-  | 'CONTENT_RISK_INPUT_TEXT'
-  | 'CONTENT_RISK_INPUT_IMAGE'
-  | 'CONTENT_RISK_OUTPUT_TEXT'
-  | 'CONTENT_RISK_OUTPUT'
-  | 'RISK_SERVICE_ERROR'
-  | 'INVALID_INPUT'
-  | 'ACCESS_DENIED'
-  | 'QPS_LIMIT'
-  | 'CONCURRENCY_LIMIT'
-  | 'INTERNAL'
+  'CONTENT_RISK_INPUT_TEXT',
+  'CONTENT_RISK_INPUT_IMAGE',
+  'CONTENT_RISK_OUTPUT_TEXT',
+  'CONTENT_RISK_OUTPUT',
+  'RISK_SERVICE_ERROR',
+  'INVALID_INPUT',
+  'ACCESS_DENIED',
+  'QPS_LIMIT',
+  'CONCURRENCY_LIMIT',
+  'INTERNAL',
   // gateway
-  | 'SIGNATURE'
-  | 'AUTH'
-  | 'BAD_REQUEST'
-  // local validation
-  | 'PROMPT_EMPTY'
-  | 'PROMPT_TOO_LONG'
-  | 'BAD_DURATION'
-  | 'BAD_RATIO'
-  | 'BAD_SEED'
-  | 'BAD_MODEL'
-  | 'IMAGE_REQUIRED'
-  | 'IMAGE_NOT_ALLOWED'
-  | 'IMAGE_COUNT'
-  | 'IMAGE_FORMAT'
-  | 'IMAGE_TOO_LARGE'
-  | 'IMAGE_DIMENSIONS'
-  | 'IMAGE_ASPECT'
-  | 'IMAGE_URL'
-  | 'IMAGE_MIXED'
+  'SIGNATURE',
+  'AUTH',
+  'BAD_REQUEST',
+  // local validation (details: see validate.ts)
+  'PROMPT_EMPTY',
+  'PROMPT_TOO_LONG',
+  'BAD_DURATION',
+  'BAD_RATIO',
+  'BAD_SEED',
+  'BAD_MODEL',
+  'BAD_TASK_ID',
+  'IMAGE_REQUIRED',
+  'IMAGE_NOT_ALLOWED',
+  'IMAGE_COUNT',
+  'IMAGE_FORMAT',
+  'IMAGE_UNREADABLE',
+  'IMAGE_TOO_LARGE',
+  'IMAGE_DIMENSIONS',
+  'IMAGE_ASPECT',
+  'IMAGE_URL',
+  'IMAGE_MIXED',
+  // configuration
+  'MISSING_CREDENTIALS',
   // transport and task
-  | 'NETWORK'
-  | 'TIMEOUT'
-  | 'TASK_FAILED'
-  | 'TASK_NOT_FOUND'
-  | 'TASK_EXPIRED'
-  | 'ABORTED'
-  | 'BAD_RESPONSE'
-  | 'DOWNLOAD_FAILED'
-  | 'UNKNOWN';
+  'NETWORK',
+  'TIMEOUT',
+  'TASK_FAILED',
+  'TASK_NOT_FOUND',
+  'TASK_EXPIRED',
+  'ABORTED',
+  'BAD_RESPONSE',
+  'DOWNLOAD_FAILED',
+  'UNKNOWN',
+] as const;
+
+export type JimengErrorCode = (typeof JIMENG_ERROR_CODES)[number];
 
 /** Who must act: the end user (change the prompt/image), the operator (config), or nobody (try again later). */
 export type JimengErrorAudience = 'user' | 'operator' | 'transient';
 
+/** What a sentence about the error needs (e.g. `{ chars, max }`); values only, never words. */
+export type JimengErrorDetails = Record<string, string | number>;
+
 export interface JimengErrorInit {
   code: JimengErrorCode;
+  /** English, technical. */
   message: string;
-  userMessage: string;
   audience: JimengErrorAudience;
   retryable: boolean;
+  details?: JimengErrorDetails;
   jimengCode?: number;
   gatewayCode?: string;
   httpStatus?: number;
@@ -63,16 +78,15 @@ export interface JimengErrorInit {
 export class JimengError extends Error {
   override readonly name = 'JimengError';
   readonly code: JimengErrorCode;
+  readonly details?: JimengErrorDetails;
   /** Numeric business code from the service (50413, 50429, …) or the gateway's CodeN. */
   readonly jimengCode?: number;
   /** Gateway error code string (SignatureDoesNotMatch, InvalidAccessKey, …). */
   readonly gatewayCode?: string;
   readonly httpStatus?: number;
   readonly requestId?: string;
-  /** Whether trying again (maybe later) may succeed. */
+  /** Whether trying again (maybe later) may succeed. For a failed task: whether resubmitting may. */
   readonly retryable: boolean;
-  /** Short Simplified Chinese explanation for the end user. */
-  readonly userMessage: string;
   readonly audience: JimengErrorAudience;
   /** A submit failed in a way that leaves it unknown whether the service created (and bills) a task. */
   readonly maybeCreated: boolean;
@@ -80,12 +94,12 @@ export class JimengError extends Error {
   constructor(init: JimengErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = init.code;
+    this.details = init.details;
     this.jimengCode = init.jimengCode;
     this.gatewayCode = init.gatewayCode;
     this.httpStatus = init.httpStatus;
     this.requestId = init.requestId;
     this.retryable = init.retryable;
-    this.userMessage = init.userMessage;
     this.audience = init.audience;
     this.maybeCreated = init.maybeCreated ?? false;
   }
@@ -95,9 +109,9 @@ export class JimengError extends Error {
     return new JimengError({
       code: this.code,
       message: this.message,
-      userMessage: this.userMessage,
       audience: this.audience,
       retryable: this.retryable,
+      details: this.details,
       jimengCode: this.jimengCode,
       gatewayCode: this.gatewayCode,
       httpStatus: this.httpStatus,
@@ -113,9 +127,9 @@ export class JimengError extends Error {
       name: this.name,
       code: this.code,
       message: this.message,
-      userMessage: this.userMessage,
       audience: this.audience,
       retryable: this.retryable,
+      details: this.details,
       jimengCode: this.jimengCode,
       gatewayCode: this.gatewayCode,
       httpStatus: this.httpStatus,
@@ -129,180 +143,11 @@ export function isJimengError(e: unknown): e is JimengError {
   return e instanceof JimengError;
 }
 
-type Mapping = Pick<JimengErrorInit, 'code' | 'userMessage' | 'audience' | 'retryable'>;
-
-const RISK_TEXT: Mapping = {
-  code: 'CONTENT_RISK_INPUT_TEXT',
-  userMessage: '描述文字未通过内容审核，请修改描述后再试。',
-  audience: 'user',
-  retryable: false,
-};
-const RISK_IMAGE: Mapping = {
-  code: 'CONTENT_RISK_INPUT_IMAGE',
-  userMessage: '图片未通过内容审核（可能涉及敏感或版权内容），请更换图片后再试。',
-  audience: 'user',
-  retryable: false,
-};
-const RISK_OUTPUT: Mapping = {
-  code: 'CONTENT_RISK_OUTPUT',
-  userMessage: '生成的视频未通过内容审核，可以重试一次，或稍微修改描述。',
-  audience: 'user',
-  retryable: true,
-};
-const RISK_SERVICE: Mapping = {
-  code: 'RISK_SERVICE_ERROR',
-  userMessage: '内容审核服务暂时异常，请稍后再试。',
-  audience: 'transient',
-  retryable: false,
-};
-const INTERNAL: Mapping = {
-  code: 'INTERNAL',
-  userMessage: '即梦服务内部错误，请稍后再试。',
-  audience: 'transient',
-  retryable: true,
-};
-
-/** Business codes from the reference doc's table. */
-export const SERVICE_CODES: Readonly<Record<number, Mapping>> = {
-  50411: RISK_IMAGE,
-  50412: RISK_TEXT,
-  50413: RISK_TEXT,
-  50512: {
-    code: 'CONTENT_RISK_OUTPUT_TEXT',
-    userMessage: '描述内容未通过审核，请修改描述后再试。',
-    audience: 'user',
-    retryable: false,
-  },
-  50511: RISK_OUTPUT,
-  50516: RISK_OUTPUT,
-  50517: RISK_OUTPUT,
-  50519: RISK_OUTPUT,
-  50518: RISK_IMAGE,
-  50520: RISK_SERVICE,
-  50521: RISK_SERVICE,
-  50522: RISK_SERVICE,
-  50215: {
-    code: 'INVALID_INPUT',
-    userMessage: '请求参数不被即梦接受（图片或参数不符合要求），请检查后再试。',
-    audience: 'user',
-    retryable: false,
-  },
-  50400: {
-    code: 'ACCESS_DENIED',
-    userMessage: '视频服务暂不可用（账号未开通该模型），请联系管理员。',
-    audience: 'operator',
-    retryable: false,
-  },
-  50429: {
-    code: 'QPS_LIMIT',
-    userMessage: '请求太频繁，请稍后再试。',
-    audience: 'transient',
-    retryable: true,
-  },
-  50430: {
-    code: 'CONCURRENCY_LIMIT',
-    userMessage: '当前生成任务太多，请稍后再试。',
-    audience: 'transient',
-    retryable: true,
-  },
-  50500: INTERNAL,
-  50501: INTERNAL,
-};
-
-export interface ErrorContext {
-  httpStatus?: number;
-  requestId?: string;
-}
-
-/** Maps a business `code` (non-10000) from the service to a JimengError. */
-export function fromServiceCode(
-  code: number,
-  message: string | undefined,
-  ctx: ErrorContext = {},
-): JimengError {
-  const known = SERVICE_CODES[code];
-  const mapping: Mapping = known ?? {
-    code: 'UNKNOWN',
-    userMessage: '即梦服务返回了未知错误，请稍后再试或联系管理员。',
-    audience: 'operator',
-    retryable: (ctx.httpStatus ?? 0) >= 500,
-  };
-  return new JimengError({
-    ...mapping,
-    message: `Jimeng error ${code}: ${message ?? 'no message'}`,
-    jimengCode: code,
-    httpStatus: ctx.httpStatus,
-    requestId: ctx.requestId,
-  });
-}
-
-const AUTH_CODES = new Set([
-  'SignatureDoesNotMatch',
-  'InvalidAccessKey',
-  'InvalidCredential',
-  'InvalidAuthorization',
-  'MissingAuthenticationToken',
-  'MissingSignature',
-  'InvalidTimestamp',
-  'RequestExpired',
-  'AccessKeyDisabled',
-]);
-
-/** Maps a gateway `ResponseMetadata.Error` (auth, signature, throttling) to a JimengError. */
-export function fromGatewayError(
-  err: { Code?: string; CodeN?: number; Message?: string },
-  ctx: ErrorContext = {},
-): JimengError {
-  const gatewayCode = err.Code ?? 'Unknown';
-  const status = ctx.httpStatus ?? 0;
-  const base = {
-    message:
-      `Jimeng gateway error ${gatewayCode}${err.CodeN ? ` (${err.CodeN})` : ''}: ${err.Message ?? ''}`.trim(),
-    gatewayCode,
-    jimengCode: err.CodeN,
-    httpStatus: ctx.httpStatus,
-    requestId: ctx.requestId,
-  };
-  if (gatewayCode === 'SignatureDoesNotMatch' || AUTH_CODES.has(gatewayCode) || status === 401) {
-    return new JimengError({
-      ...base,
-      code: gatewayCode === 'SignatureDoesNotMatch' ? 'SIGNATURE' : 'AUTH',
-      userMessage: '视频服务配置有误（密钥校验失败），请联系管理员检查 AK/SK 与服务器时间。',
-      audience: 'operator',
-      retryable: false,
-    });
-  }
-  if (/AccessDenied|Forbidden|NotOpen|NotEnabled/i.test(gatewayCode) || status === 403) {
-    return new JimengError({
-      ...base,
-      code: 'ACCESS_DENIED',
-      userMessage: '视频服务暂不可用（账号没有权限），请联系管理员。',
-      audience: 'operator',
-      retryable: false,
-    });
-  }
-  if (/FlowLimit|Throttl|LimitExceeded|TooMany/i.test(gatewayCode) || status === 429) {
-    return new JimengError({ ...base, ...SERVICE_CODES[50429]! });
-  }
-  if (status >= 500 || /Internal|ServiceUnavailable|Timeout/i.test(gatewayCode)) {
-    return new JimengError({ ...base, ...INTERNAL });
-  }
-  return new JimengError({
-    ...base,
-    code: 'BAD_REQUEST',
-    userMessage: '视频服务请求被拒绝，请联系管理员。',
-    audience: 'operator',
-    retryable: false,
-  });
-}
-
 /** A local validation error (never reaches the network). */
-export function validationError(code: JimengErrorCode, userMessage: string, message?: string): JimengError {
-  return new JimengError({
-    code,
-    message: message ?? userMessage,
-    userMessage,
-    audience: 'user',
-    retryable: false,
-  });
+export function validationError(
+  code: JimengErrorCode,
+  message: string,
+  details: JimengErrorDetails,
+): JimengError {
+  return new JimengError({ code, message, details, audience: 'user', retryable: false });
 }

@@ -1,7 +1,14 @@
-/** Jittered exponential backoff and an abortable sleep. */
+/** The shared retry loop (src/util/retry.ts) with Jimeng's abort error. */
+import { abortableSleep, type Sleep } from '../util/retry.js';
 import { JimengError } from './errors.js';
 
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+export {
+  type BackoffOptions,
+  backoffDelay,
+  type RetryOptions,
+  type Sleep,
+  withRetry,
+} from '../util/retry.js';
 
 export function abortedError(signal?: AbortSignal): JimengError {
   const reason: unknown = signal?.reason;
@@ -9,7 +16,6 @@ export function abortedError(signal?: AbortSignal): JimengError {
   return new JimengError({
     code: 'ABORTED',
     message: 'aborted',
-    userMessage: '操作已取消。',
     audience: 'user',
     retryable: false,
     cause: reason,
@@ -17,67 +23,4 @@ export function abortedError(signal?: AbortSignal): JimengError {
 }
 
 /** setTimeout as a promise; rejects with an ABORTED JimengError (or the signal's JimengError reason). */
-export const sleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortedError(signal));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortedError(signal));
-    };
-    const timer = setTimeout(
-      () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      Math.max(0, ms),
-    );
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
-export interface BackoffOptions {
-  /** First delay (before jitter), ms. Default 1000. */
-  baseMs?: number;
-  /** Upper bound, ms. Default 20000. */
-  maxMs?: number;
-  /** Returns [0, 1). Default Math.random. */
-  random?: () => number;
-}
-
-/** "Equal jitter": half the exponential step fixed, half random, so retries never bunch up nor hit zero. */
-export function backoffDelay(attempt: number, opts: BackoffOptions = {}): number {
-  const base = opts.baseMs ?? 1000;
-  const max = opts.maxMs ?? 20_000;
-  const random = opts.random ?? Math.random;
-  const step = Math.min(max, base * 2 ** Math.max(0, attempt));
-  return Math.round(step / 2 + random() * (step / 2));
-}
-
-export interface RetryOptions extends BackoffOptions {
-  /** Retries after the first attempt. */
-  retries: number;
-  /** false: give up; true: retry with the normal delay; a number: multiply the delay by it. */
-  shouldRetry: (err: unknown, attempt: number) => boolean | number;
-  sleep?: Sleep;
-  signal?: AbortSignal;
-  onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
-}
-
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
-  const doSleep = opts.sleep ?? sleep;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (err) {
-      if (opts.signal?.aborted) throw err;
-      const verdict = attempt < opts.retries ? opts.shouldRetry(err, attempt) : false;
-      if (verdict === false) throw err;
-      const factor = typeof verdict === 'number' ? verdict : 1;
-      const delay = backoffDelay(attempt, opts) * factor;
-      opts.onRetry?.(err, attempt, delay);
-      await doSleep(delay, opts.signal);
-    }
-  }
-}
+export const sleep: Sleep = (ms, signal) => abortableSleep(ms, signal, abortedError);

@@ -94,11 +94,11 @@ describe('JimengClient against the simulator (real sockets)', () => {
     expect(unknownAk).toMatchObject({ ok: false, verdict: 'bad_credentials' });
   });
 
-  it('getResult with a different req_key than the submit is refused by the service', async () => {
+  it('getResult with a different req_key than the submit is answered 50215: a failed result', async () => {
     const c = client();
     const s = await c.submit({ model: '720p', prompt: 'x' });
-    const e = await caught(c.getResult(s.taskId, 'jimeng_t2v_v30_1080p'));
-    expect(e.code).toBe('INVALID_INPUT');
+    const r = await c.getResult(s.taskId, 'jimeng_t2v_v30_1080p');
+    expect(r).toMatchObject({ status: 'failed', error: { code: 'INVALID_INPUT', jimengCode: 50215 } });
   });
 
   it('retries injected 50429/50430 on submit, and a 500 on get-result', async () => {
@@ -112,11 +112,11 @@ describe('JimengClient against the simulator (real sockets)', () => {
     expect(sim.calls.filter((x) => x.code === 50500)).toHaveLength(1);
   });
 
-  it('does not resubmit after a 500 or a hang: maybeCreated, one task at most', async () => {
+  it('retries a parsed 50500 (nothing was created) but never a submit that timed out after sending', async () => {
     sim.inject('500');
-    const e = await caught(client().submit({ model: '720p', prompt: 'x' }));
-    expect(e).toMatchObject({ code: 'INTERNAL', maybeCreated: true });
-    expect(sim.calls.filter((x) => x.action === 'CVSync2AsyncSubmitTask')).toHaveLength(1);
+    await client().submit({ model: '720p', prompt: 'x' });
+    expect(sim.calls.filter((x) => x.action === 'CVSync2AsyncSubmitTask')).toHaveLength(2);
+    expect(sim.tasks.size).toBe(1);
 
     sim.reset();
     sim.inject('slow');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fromServiceCode, isJimengError, type JimengError } from '../../src/jimeng/errors.js';
-import { parseResultResponse, parseSubmitResponse } from '../../src/jimeng/parse-response.js';
+import { isJimengError, type JimengError } from '../../src/jimeng/errors.js';
+import { parseResultResponse } from '../../src/jimeng/parse-result.js';
+import { parseSubmitResponse } from '../../src/jimeng/parse-submit.js';
+import { fromServiceCode } from '../../src/jimeng/service-codes.js';
 
 const j = (v: unknown) => JSON.stringify(v);
 
@@ -46,7 +48,8 @@ describe('error mapping', () => {
       httpStatus: 400,
       requestId: 'r1',
     });
-    expect(e.userMessage).toMatch(/[\u4e00-\u9fff]/);
+    expect(e).not.toHaveProperty('userMessage');
+    expect(e.message).toMatch(new RegExp(`^Jimeng error ${code}: msg`));
   });
 });
 
@@ -174,7 +177,11 @@ describe('parseResultResponse', () => {
   it('throws for call-level failures so they can be retried', () => {
     expect(thrown(() => parseResultResponse(429, j({ code: 50429, data: null }))).code).toBe('QPS_LIMIT');
     expect(thrown(() => parseResultResponse(500, j({ code: 50500, data: null }))).code).toBe('INTERNAL');
-    expect(thrown(() => parseResultResponse(400, j({ code: 50215, data: null }))).code).toBe('INVALID_INPUT');
+    // 50215 (and every other non-retryable code) answered to a get-result is the task's failure.
+    expect(parseResultResponse(400, j({ code: 50215, data: null }))).toMatchObject({
+      status: 'failed',
+      error: { code: 'INVALID_INPUT' },
+    });
     expect(thrown(() => parseResultResponse(200, j({ code: 10000, data: {} }))).code).toBe('BAD_RESPONSE');
   });
 

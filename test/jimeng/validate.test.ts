@@ -38,7 +38,9 @@ describe('validateRequest', () => {
     expect(validateRequest({ model: '720p', prompt: '😺'.repeat(800) }).body.prompt).toHaveLength(1600);
     const e = fails({ model: '720p', prompt: '猫'.repeat(801) });
     expect(e.code).toBe('PROMPT_TOO_LONG');
-    expect(e.userMessage).toContain('801');
+    expect(e.details).toEqual({ chars: 801, max: 800, recommended: 400 });
+    expect(e).not.toHaveProperty('userMessage');
+    expect(e.message).not.toMatch(/[\u4e00-\u9fff]/);
     expect(e.audience).toBe('user');
     expect(e.retryable).toBe(false);
     expect(fails({ model: '720p', prompt: '   ' }).code).toBe('PROMPT_EMPTY');
@@ -48,7 +50,7 @@ describe('validateRequest', () => {
     expect(fails({ model: '720p', prompt: 'x', duration: 7 as 5 }).code).toBe('BAD_DURATION');
     const r = fails({ model: '720p', prompt: 'x', ratio: '5:4' });
     expect(r.code).toBe('BAD_RATIO');
-    expect(r.userMessage).toContain('5:4');
+    expect(r.details).toMatchObject({ value: '5:4', allowed: '16:9, 4:3, 1:1, 3:4, 9:16, 21:9' });
     expect(fails({ model: '720p', prompt: 'x', ratio: '' }).code).toBe('BAD_RATIO');
     expect(fails({ model: '720p', prompt: 'x', seed: 1.5 }).code).toBe('BAD_SEED');
     expect(fails({ model: '720p', prompt: 'x', seed: -2 }).code).toBe('BAD_SEED');
@@ -144,7 +146,7 @@ describe('validateRequest', () => {
     expect(validateRequest({ model: '720p', prompt: 'x', image: { bytes: jpeg(4096, 4096) } })).toBeTruthy();
     const aspect = i2v(jpeg(1000, 3001));
     expect(aspect.code).toBe('IMAGE_ASPECT');
-    expect(aspect.userMessage).toMatch(/3:1/);
+    expect(aspect.details).toEqual({ index: 0, width: 1000, height: 3001, maxRatio: 3 });
   });
 
   it('checks URL schemes only', () => {
@@ -153,5 +155,65 @@ describe('validateRequest', () => {
     expect(
       validateRequest({ model: '720p', prompt: 'x', image: { url: 'http://a/b.gif' } }).body.image_urls,
     ).toEqual(['http://a/b.gif']);
+  });
+
+  it.each<[string, VideoRequest, Record<string, string | number>]>([
+    ['PROMPT_EMPTY', { model: '720p', prompt: ' ' }, { chars: 0, max: 800 }],
+    ['BAD_DURATION', { model: '720p', prompt: 'x', duration: 7 as 5 }, { value: 7, allowed: '5, 10' }],
+    ['BAD_SEED', { model: '720p', prompt: 'x', seed: 1.5 }, { value: 1.5, min: -1 }],
+    ['BAD_MODEL', { model: '4k', prompt: 'x' }, { model: '4k', allowed: '720p, 1080p, pro' }],
+    [
+      'IMAGE_REQUIRED',
+      { model: 'jimeng_i2v_first_v30', prompt: 'x' },
+      { model: 'jimeng_i2v_first_v30', expected: 1 },
+    ],
+    [
+      'IMAGE_NOT_ALLOWED',
+      { model: 'jimeng_t2v_v30', prompt: 'x', image: { url: 'https://a/b.png' } },
+      { model: 'jimeng_t2v_v30' },
+    ],
+    [
+      'IMAGE_COUNT',
+      { model: 'jimeng_i2v_first_tail_v30', prompt: 'x', image: { url: 'https://a/b.png' } },
+      { model: 'jimeng_i2v_first_tail_v30', expected: 2, got: 1 },
+    ],
+    ['IMAGE_FORMAT', { model: '720p', prompt: 'x', image: { bytes: gif() } }, { index: 0, format: 'gif' }],
+    [
+      'IMAGE_UNREADABLE',
+      { model: '720p', prompt: 'x', image: { bytes: Buffer.from([0xff, 0xd8, 0xff, 0xd9]) } },
+      { index: 0, format: 'jpeg' },
+    ],
+    [
+      'IMAGE_TOO_LARGE',
+      { model: '720p', prompt: 'x', image: { bytes: png(800, 600, 5_000_000) } },
+      { index: 0, bytes: 5_000_000, max: Math.floor(4.7 * 1024 * 1024) },
+    ],
+    [
+      'IMAGE_DIMENSIONS',
+      { model: '720p', prompt: 'x', image: { bytes: png(200, 300) } },
+      { index: 0, width: 200, height: 300, minSide: 320, maxSide: 4096 },
+    ],
+    [
+      'IMAGE_URL',
+      { model: '720p', prompt: 'x', image: { url: 'ftp://a/b.png' } },
+      { index: 0, url: 'ftp://a/b.png' },
+    ],
+    [
+      'IMAGE_MIXED',
+      {
+        model: 'jimeng_i2v_first_tail_v30',
+        prompt: 'x',
+        image: { url: 'https://a/1.png' },
+        images: [{ bytes: png(800, 600) }],
+      },
+      { urls: 1, files: 1 },
+    ],
+  ])('%s carries the details a sentence needs', (code, req, details) => {
+    const e = fails(req);
+    expect(e.code).toBe(code);
+    expect(e.details).toMatchObject(details);
+    expect(e.message).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(e.toJSON()).toMatchObject({ code, details });
+    expect(e.toJSON()).not.toHaveProperty('userMessage');
   });
 });

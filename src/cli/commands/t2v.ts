@@ -1,0 +1,9 @@
+/** `jimeng t2v "<prompt>"`: text to video. */
+import { UsageError } from '../usage-error.js';
+import type { CommandContext } from './command.js';
+import { generate } from './generate.js';
+
+export function t2vCommand(ctx: CommandContext): Promise<number> {
+  if (ctx.args.values.image) throw new UsageError('IMAGE_WITH_T2V', {}, 't2v');
+  return generate('t2v', ctx, {});
+}

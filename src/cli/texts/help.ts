@@ -1,0 +1,41 @@
+/** The help page and one usage line per command (operator-facing: Chinese with English in parentheses). */
+import { RATIOS } from '../../jimeng/models.js';
+
+export const USAGE: Readonly<Record<string, string>> = {
+  models: 'jimeng models [--json]',
+  check: 'jimeng check [--json]',
+  t2v: 'jimeng t2v "<prompt>" [--model M] [--duration 5|10] [--ratio R] [--seed N] [--wait] [--out file.mp4] [--json]',
+  i2v: 'jimeng i2v --image <path|url> "<prompt>" [--model M] [--duration 5|10] [--seed N] [--wait] [--out file.mp4] [--json]',
+  status: 'jimeng status <task_id> --model <M> [--json]',
+  wait: 'jimeng wait <task_id> --model <M> [--out file.mp4] [--timeout s] [--json]',
+};
+
+export const HELP = `jimeng — 即梦 (Volcengine Jimeng) video generation CLI
+
+用法 Usage:
+  jimeng models                              列出模型 / list models and prices
+  jimeng check                               检查密钥与连通性 / check credentials + connectivity
+  jimeng t2v "<prompt>" [options]            文生视频 / text to video
+  jimeng i2v --image <path|url> "<prompt>"   图生视频（首帧）/ image to video (first frame)
+  jimeng status <task_id> --model <M>        查询任务 / one status query
+  jimeng wait <task_id> --model <M>          等待任务完成 / wait until finished
+
+选项 Options:
+  --model, -m <M>     720p | 1080p | pro 或完整 req_key (default 720p)
+  --duration, -d <s>  5 | 10 秒 (default 5)
+  --ratio, -r <R>     ${RATIOS.join(' | ')} (default 16:9; ignored with an image)
+  --seed <N>          随机种子, -1 = 随机 / random
+  --image, -i <x>     图片文件路径或 http(s) 链接 (JPEG/PNG, ≤4.7 MB, 320–4096 px, ≤3:1)
+  --wait, -w          提交后等待完成 / wait for the result
+  --out, -o <file>    下载视频到文件（隐含 --wait）/ download the MP4 (implies --wait)
+  --timeout <s>       最长等待秒数 / max wait in seconds (default 1200)
+  --json              机器可读输出 / JSON on stdout
+  --help, -h          显示帮助 / this help
+
+环境变量 Environment:
+  VOLC_ACCESSKEY, VOLC_SECRETKEY   火山引擎 AK/SK (required except for models/help)
+  JIMENG_ENDPOINT                  default https://visual.volcengineapi.com
+  JIMENG_QPS                       account QPS budget (default 1)
+
+退出码 Exit codes: 0 成功 ok, 1 任务失败 failed, 2 用法或配置错误 usage/config error
+`;
