@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { isJimengError } from '../jimeng/errors.js';
-import type { TaskResult } from '../jimeng/parse-response.js';
+import type { TaskResult } from '../jimeng/parse-result.js';
 import type { Logger } from '../log.js';
 import type { StorePort } from '../store/port.js';
 import type { Job } from '../store/records.js';
