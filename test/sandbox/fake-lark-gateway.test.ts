@@ -1,5 +1,4 @@
-import { EventEmitter, once } from 'node:events';
-import * as lark from '@larksuiteoapi/node-sdk';
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AckTimeoutError,
@@ -9,6 +8,7 @@ import {
   startFakeLarkGateway,
 } from '../../src/sandbox/fake-lark-gateway/index.js';
 import { buildMessageEvent } from '../../src/sandbox/lark-event-builder.js';
+import { type SdkWsClient, type SdkWsClientOptions, startSdkWsClient } from '../helpers/sdk-ws-client.js';
 
 const APP_ID = 'cli_a1b2c3d4e5f6a7b8';
 const APP_SECRET = 'fake-app-secret';
@@ -19,15 +19,6 @@ const FAST: LarkClientConfig = {
   ReconnectInterval: 0.05,
   ReconnectNonce: 0,
 };
-
-interface SdkClient {
-  client: lark.WSClient;
-  /** 'ready' | 'failed' (onError, with the Error) | 'reconnecting' | 'reconnected'. */
-  lifecycle: EventEmitter;
-  logs: { level: string; text: string }[];
-  /** The onError argument if start() failed instead of reaching onReady. */
-  startError?: Error;
-}
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -40,50 +31,14 @@ async function gateway(clientConfig: Partial<LarkClientConfig> = FAST): Promise<
   return gw;
 }
 
-/** The SDK's own WSClient + EventDispatcher, nothing of the bot. Resolves once onReady/onError fired. */
 async function sdkClient(
   gw: FakeLarkGateway,
-  handles: Record<string, (data: never) => unknown>,
-  opts: { appSecret?: string; pingTimeout?: number } = {},
-): Promise<SdkClient> {
-  const lifecycle = new EventEmitter();
-  const logs: SdkClient['logs'] = [];
-  const log =
-    (level: string) =>
-    (...msg: unknown[]): void => {
-      // LoggerProxy hands the logger one array of the original arguments
-      const text = msg.flat().map((m) => (m instanceof Error ? m.message : String(m)));
-      logs.push({ level, text: text.join(' ') });
-    };
-  const logger = {
-    error: log('error'),
-    warn: log('warn'),
-    info: log('info'),
-    debug: log('debug'),
-    trace: log('trace'),
-  };
-  const dispatcher = new lark.EventDispatcher({ logger, loggerLevel: lark.LoggerLevel.warn });
-  dispatcher.register(handles as never);
-  const client = new lark.WSClient({
-    appId: APP_ID,
-    appSecret: opts.appSecret ?? APP_SECRET,
-    domain: gw.domain,
-    logger,
-    loggerLevel: lark.LoggerLevel.debug,
-    onReady: () => lifecycle.emit('ready'),
-    onError: (err) => lifecycle.emit('failed', err),
-    onReconnecting: () => lifecycle.emit('reconnecting'),
-    onReconnected: () => lifecycle.emit('reconnected'),
-    ...(opts.pingTimeout === undefined ? {} : { wsConfig: { pingTimeout: opts.pingTimeout } }),
-  });
-  cleanups.push(() => client.close({ force: true }));
-  const settled = new Promise<Error | undefined>((resolve) => {
-    lifecycle.once('ready', () => resolve(undefined));
-    lifecycle.once('failed', (err: Error) => resolve(err));
-  });
-  await client.start({ eventDispatcher: dispatcher });
-  const startError = await settled;
-  return { client, lifecycle, logs, ...(startError ? { startError } : {}) };
+  handles: SdkWsClientOptions['handles'],
+  opts: Partial<SdkWsClientOptions> = {},
+): Promise<SdkWsClient> {
+  const sdk = await startSdkWsClient(gw, { appId: APP_ID, appSecret: APP_SECRET, handles, ...opts });
+  cleanups.push(() => sdk.close());
+  return sdk;
 }
 
 const message = (text: string) =>
@@ -189,5 +144,97 @@ describe('fake Lark long-connection gateway with the SDK 1.74 WSClient', () => {
     expect(sdk.client.getConnectionStatus().state).toBe('failed');
     expect(gw.endpointCalls.map((c) => c.outcome)).toEqual(['auth-failed']);
     expect(gw.connections).toHaveLength(0);
+  });
+});
+
+describe('connection loss and reconnect, as the SDK 1.74 WSClient handles it', () => {
+  const pingsSince = (gw: FakeLarkGateway, since: number) =>
+    gw.frames.slice(since).filter((f) => f.from === 'client' && f.type === 'ping').length;
+
+  it('a dropped connection: onReconnecting, a new endpoint call, onReconnected, events flow again', async () => {
+    const gw = await gateway();
+    const texts: string[] = [];
+    const sdk = await sdkClient(gw, {
+      'im.message.receive_v1': (data: never) => {
+        texts.push(JSON.parse((data as { message: { content: string } }).message.content).text);
+      },
+    });
+    const reconnecting = once(sdk.lifecycle, 'reconnecting');
+    const reconnected = once(sdk.lifecycle, 'reconnected');
+    expect(gw.dropConnections()).toBe(1);
+    await reconnecting;
+    await reconnected;
+    expect(gw.endpointCalls).toHaveLength(2);
+    const second = await gw.waitForConnections(2);
+    expect(gw.connections[0]!.isOpen).toBe(false);
+    expect((await gw.pushEvent(message('after'))).code).toBe(200);
+    expect(second.isOpen).toBe(true);
+    expect(texts).toEqual(['after']);
+  });
+
+  it('refused handshakes are retried every ReconnectInterval until the gateway accepts again', async () => {
+    const gw = await gateway();
+    const sdk = await sdkClient(gw, {});
+    const reconnected = once(sdk.lifecycle, 'reconnected');
+    gw.refuseConnections();
+    gw.dropConnections();
+    await gw.waitUntil(() => gw.refusedHandshakes >= 2, { what: 'two refused handshakes' });
+    expect(sdk.client.getConnectionStatus().state).toBe('reconnecting');
+    gw.acceptConnections();
+    await reconnected;
+    expect(gw.openConnections()).toHaveLength(1);
+  });
+
+  it('gives up with onError once ReconnectCount attempts failed (endpoint busy: 1000040343)', async () => {
+    const gw = await gateway({ ...FAST, ReconnectCount: 2 });
+    const sdk = await sdkClient(gw, {});
+    const failed = once(sdk.lifecycle, 'failed');
+    gw.refuseConnections({ at: 'endpoint' });
+    gw.dropConnections();
+    const [err] = (await failed) as [Error];
+    expect(err.message).toBe('WebSocket reconnect exhausted after 2 attempts');
+    expect(gw.endpointCalls.map((c) => c.outcome)).toEqual(['ok', 'refused', 'refused']);
+    expect(sdk.client.getConnectionStatus().state).toBe('failed');
+  });
+
+  it('without wsConfig.pingTimeout, unanswered pings go unnoticed: the dead connection stays "connected"', async () => {
+    const gw = await gateway();
+    const sdk = await sdkClient(gw, {});
+    const events: string[] = [];
+    sdk.lifecycle.on('reconnecting', () => events.push('reconnecting'));
+    gw.stopPongs();
+    const since = gw.frames.length;
+    await gw.waitUntil(() => pingsSince(gw, since) >= 6, { what: 'six unanswered pings' });
+    expect(sdk.client.getConnectionStatus().state).toBe('connected');
+    expect(events).toEqual([]);
+    expect(gw.openConnections()).toHaveLength(1);
+  });
+
+  it('with pingTimeout < PingInterval, a missing pong terminates the socket and the client reconnects', async () => {
+    const gw = await gateway({ ...FAST, PingInterval: 0.3 });
+    const sdk = await sdkClient(gw, {}, { pingTimeout: 0.1 });
+    const reconnecting = once(sdk.lifecycle, 'reconnecting');
+    const reconnected = once(sdk.lifecycle, 'reconnected');
+    const since = gw.frames.length;
+    gw.stopPongs();
+    await reconnecting;
+    gw.resumePongs();
+    await reconnected;
+    expect(pingsSince(gw, since)).toBeGreaterThanOrEqual(1);
+    expect(gw.connections[0]!.isOpen).toBe(false);
+    expect(sdk.logs.some((l) => l.text.includes('no pong/inbound within 0.1s'))).toBe(true);
+  });
+
+  it('with pingTimeout > PingInterval, each ping re-arms the watchdog, so it never fires', async () => {
+    const gw = await gateway();
+    const sdk = await sdkClient(gw, {}, { pingTimeout: 0.2 });
+    const events: string[] = [];
+    sdk.lifecycle.on('reconnecting', () => events.push('reconnecting'));
+    gw.stopPongs();
+    const since = gw.frames.length;
+    // 10 pings 50 ms apart: well past 0.2 s without any inbound frame
+    await gw.waitUntil(() => pingsSince(gw, since) >= 10, { what: 'ten unanswered pings' });
+    expect(events).toEqual([]);
+    expect(sdk.client.getConnectionStatus().state).toBe('connected');
   });
 });
