@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   AckTimeoutError,
   buildCardActionEvent,
+  ConnectionClosedError,
   type FakeLarkGateway,
+  GatewayNotConnectedError,
   type LarkClientConfig,
   startFakeLarkGateway,
 } from '../../src/sandbox/fake-lark-gateway/index.js';
@@ -134,6 +136,15 @@ describe('fake Lark long-connection gateway with the SDK 1.74 WSClient', () => {
     await expect(gw.pushEvent(message('y'), { type: 'card', timeoutMs: 200 })).rejects.toBeInstanceOf(
       AckTimeoutError,
     );
+  });
+
+  it('rejects pushEvent with typed errors: nobody connected, or the connection closed before the ack', async () => {
+    const gw = await gateway();
+    await expect(gw.pushEvent(message('nobody'))).rejects.toBeInstanceOf(GatewayNotConnectedError);
+    await sdkClient(gw, {});
+    const pending = gw.pushEvent(message('dropped'), { type: 'card' });
+    gw.dropConnections();
+    await expect(pending).rejects.toBeInstanceOf(ConnectionClosedError);
   });
 
   it('wrong app secret: the endpoint answers 514 and the SDK reports it through onError and gives up', async () => {

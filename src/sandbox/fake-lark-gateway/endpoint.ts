@@ -1,11 +1,11 @@
 /**
  * POST /callback/ws/endpoint, the call WSClient makes before every (re)connect
- * (pullConnectConfig, @larksuiteoapi/node-sdk 1.74.0 lib/index.js:102308-102379):
+ * (pullConnectConfig, @larksuiteoapi/node-sdk 1.74.0 lib/index.js:102308-102380):
  * request body `{ AppID, AppSecret }` (headers `locale: zh`, User-Agent), answer read as
  * `{ code, data: { URL, ClientConfig }, msg }` (lib/index.js:102339). code 0 → connect to URL;
  * code 1000040343 (ErrorCode.internal_error) → retry; any other code → onError, no retry
- * (lib/index.js:102345-102356). An HTTP error or an answer without `data` throws inside the
- * destructuring and counts as retryable (lib/index.js:102370-102378).
+ * (lib/index.js:102346-102357). An HTTP error or an answer without `data` throws inside the
+ * destructuring and counts as retryable (lib/index.js:102371-102378).
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { LarkClientConfig } from './frames.js';

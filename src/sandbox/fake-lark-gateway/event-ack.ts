@@ -4,7 +4,8 @@ import { headerMap, type LarkFrame } from './frames.js';
  * The client's answer to a pushed event. WSClient 1.74 sends the last fragment's frame back
  * unchanged except for an added `biz_rt` header and the payload `{ code, data? }`: code 200, or
  * 500 when the handler threw; `data` = base64 of JSON.stringify(whatever the dispatcher's handler
- * returned), present only when that value is truthy (handleEventData, lib/index.js:102662-102711).
+ * returned), present only when that value is truthy (handleEventData, lib/index.js:102662-102711; the
+ * dispatcher returns the handler's value, EventDispatcher.invoke lib/index.js:100984-101002).
  * That `data` is how a card callback's reply (toast, updated card) reaches Feishu.
  */
 export interface EventAck {

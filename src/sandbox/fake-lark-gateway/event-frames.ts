@@ -17,7 +17,7 @@ export interface EventFramesInput {
  * A data frame (or several, for a split payload) as Feishu pushes it: method 1, headers
  * type / message_id / sum / seq / trace_id, payload = UTF-8 JSON of the schema 2.0 event.
  * The SDK rebuilds the payload per message_id from `sum` fragments indexed by `seq`
- * (DataCache.mergeData, lib/index.js:102017-102066).
+ * (DataCache.mergeData, lib/index.js:102017-102061).
  */
 export function eventFrames(input: EventFramesInput): LarkFrame[] {
   const bytes = new TextEncoder().encode(JSON.stringify(input.payload));

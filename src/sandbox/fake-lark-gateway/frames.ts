@@ -41,6 +41,14 @@ export interface LarkClientConfig {
   PingInterval: number;
 }
 
+/** The SDK's own defaults (WSConfig, lib/index.js:101970-101979), used when a test sets none. */
+export const FEISHU_CLIENT_CONFIG: LarkClientConfig = {
+  ReconnectCount: -1,
+  ReconnectInterval: 120,
+  ReconnectNonce: 30,
+  PingInterval: 120,
+};
+
 const root = protobuf.Root.fromJSON({
   nested: {
     pbbp2: {
@@ -92,7 +100,7 @@ export function headerMap(frame: LarkFrame): Record<string, string> {
   return Object.fromEntries(frame.headers.map((h) => [h.key, h.value]));
 }
 
-/** What Feishu answers a ping with: the ClientConfig as JSON (read at lib/index.js:102638-102656). */
+/** What Feishu answers a ping with: the ClientConfig as JSON (read at lib/index.js:102638-102659). */
 export function pongFrame(serviceId: number, config: LarkClientConfig): LarkFrame {
   return {
     SeqID: 0,

@@ -9,7 +9,7 @@ export interface FakeLarkGatewayOptions {
   host?: string;
   /** 0 (default) = a free port. */
   port?: number;
-  /** Seconds, as Feishu sends them; default Feishu's 120/-1/120/30. Tests want small values. */
+  /** Seconds, as Feishu sends them; default the SDK's own 120/-1/120/30 (FEISHU_CLIENT_CONFIG). Tests want small values. */
   clientConfig?: Partial<LarkClientConfig>;
   serviceId?: number;
   /** The endpoint's answer to a wrong AppID/AppSecret; default `{ code: 514 (auth_failed), msg }`. */

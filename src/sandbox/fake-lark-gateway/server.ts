@@ -1,45 +1,40 @@
 /**
  * A fake Feishu/Lark long-connection gateway, so tests can drive events and card callbacks
  * through the SDK's real WSClient over real sockets. It follows @larksuiteoapi/node-sdk 1.74.0,
- * lib/index.js (the CJS build Node loads; es/index.js is the same code):
+ * lib/index.js, the CJS build Node loads (es/index.js has the same code ~18 lines earlier):
  *
  * - endpoint: WSConfig.wsConfigUrl = `${domain}/callback/ws/endpoint` (102000-102002), pullConnectConfig
- *   (102308-102379): see endpoint.ts. Pass `gateway.domain` as the WSClient's `domain`.
- * - connect: `new WebSocket(URL)` (102386), ping loop from 'open' (102412-102417, 102578-102594):
+ *   (102308-102380): see endpoint.ts. Pass `gateway.domain` as the WSClient's `domain`.
+ * - connect: `new WebSocket(URL)` (102386), ping loop from 'open' (102419-102424, 102578-102597):
  *   control frame method 0, header type=ping, service = service_id from the URL, SeqID/LogID 0.
- * - pong: header type=pong, payload JSON ClientConfig, re-applied by the client (102638-102656).
+ * - pong: header type=pong, payload JSON ClientConfig, re-applied by the client (102638-102659).
  * - liveness: only with `wsConfig: { pingTimeout }` (seconds, 102206); armed on each ping, cleared by
- *   any inbound frame, terminates the socket when it fires (102222-102241). Each ping re-arms it, so
+ *   any inbound frame, terminates the socket when it fires (102222-102242). Each ping re-arms it, so
  *   it can only fire when pingTimeout < PingInterval.
  * - data frames: decode (101959) → handleEventData (102662-102711): only header type=event is handled,
- *   fragments merged by message_id/sum/seq (102017-102066), dispatcher.invoke(data, {needCheck:false}),
+ *   fragments merged by message_id/sum/seq (102017-102061), dispatcher.invoke(data, {needCheck:false}),
  *   ack = same frame + biz_rt header + payload {code, data?}: see event-ack.ts.
  * - card callbacks: 1.74 has no card path on the long connection; `card.action.trigger` arrives as a
- *   type=event frame and goes to the EventDispatcher handler registered under that name, whose return
- *   value (e.g. `{ toast }`) becomes the ack's `data`. A type=card frame is dropped and never acked.
+ *   type=event frame; EventDispatcher.invoke flattens schema 2.0 (100865-100868) and calls the handler
+ *   registered under header.event_type (100984-101002), whose return value (e.g. `{ toast }`)
+ *   becomes the ack's `data`. A type=card frame is dropped and never acked (102671).
  * - reconnect: 'close' → reConnect (102624-102628): onReconnecting, wait ReconnectNonce·random, then
  *   tryConnect (a new endpoint call) every ReconnectInterval; onReconnected on success, onError after
- *   ReconnectCount failures (102501-102576). A fatal endpoint code fires onError at once (102486-102493).
+ *   ReconnectCount failures (102502-102576). A fatal endpoint code fires onError at once (102486-102493).
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { GatewayConnection, type RecordedFrame } from './connection.js';
-import { answerEndpoint, type EndpointCall, EndpointCode, type IssuedTicket } from './endpoint.js';
+import { type EndpointCall, EndpointCode, type IssuedTicket } from './endpoint.js';
+import { serveEndpoint } from './endpoint-http.js';
 import { GatewayNotConnectedError } from './errors.js';
 import { eventFrames } from './event-frames.js';
-import { headerValue, type LarkClientConfig, type LarkFrame } from './frames.js';
+import { FEISHU_CLIENT_CONFIG, headerValue, type LarkClientConfig, type LarkFrame } from './frames.js';
 import type { FakeLarkGateway, FakeLarkGatewayOptions } from './gateway-types.js';
 import { checkUpgrade, refuseUpgrade } from './upgrade.js';
 import { Waiters } from './waiters.js';
-
-const FEISHU_CLIENT_CONFIG: LarkClientConfig = {
-  ReconnectCount: -1,
-  ReconnectInterval: 120,
-  ReconnectNonce: 30,
-  PingInterval: 120,
-};
 
 export async function startFakeLarkGateway(opts: FakeLarkGatewayOptions): Promise<FakeLarkGateway> {
   const clientConfig: LarkClientConfig = { ...FEISHU_CLIENT_CONFIG, ...opts.clientConfig };
@@ -59,19 +54,43 @@ export async function startFakeLarkGateway(opts: FakeLarkGatewayOptions): Promis
   let frameSeq = 1;
   let closed = false;
 
-  const server = createServer((req, res) => void handleHttp(req, res));
+  const server = createServer((req, res) => {
+    serveEndpoint(req, res, {
+      appId: opts.appId,
+      appSecret: opts.appSecret,
+      wsOrigin: `ws://${host}:${port}`,
+      serviceId,
+      clientConfig,
+      refuse: refusing === 'endpoint',
+      authFailure,
+    }).then(
+      ({ call, issued }) => {
+        if (issued) tickets.set(issued.ticket, issued);
+        if (call) endpointCalls.push(call);
+        waiters.notify();
+      },
+      () => res.destroy(),
+    );
+  });
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => {});
     const check = checkUpgrade(req, tickets);
     if (closed || !check.ok || refusing === 'handshake') {
       refusedHandshakes++;
-      if (check.ok) refuseUpgrade(socket, 503, 'connections refused', EndpointCode.exceedConnLimit);
-      else refuseUpgrade(socket, closed ? 503 : check.status, closed ? 'closed' : check.msg);
+      if (!check.ok) refuseUpgrade(socket, check.status, check.msg);
+      else
+        refuseUpgrade(
+          socket,
+          503,
+          closed ? 'gateway closed' : 'connections refused',
+          EndpointCode.exceedConnLimit,
+        );
       waiters.notify();
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      if (closed) return ws.terminate();
       connections.push(new GatewayConnection(connections.length + 1, check.ticket, ws, hooks));
       waiters.notify();
     });
@@ -105,40 +124,6 @@ export async function startFakeLarkGateway(opts: FakeLarkGatewayOptions): Promis
     },
     onClose: () => waiters.notify(),
   };
-
-  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST' || req.url?.split('?')[0] !== '/callback/ws/endpoint') {
-      res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"code":404,"msg":"not found"}');
-      return;
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const rawBody = Buffer.concat(chunks).toString('utf8');
-    const answer = answerEndpoint({
-      appId: opts.appId,
-      appSecret: opts.appSecret,
-      rawBody,
-      wsOrigin: `ws://${host}:${port}`,
-      serviceId,
-      clientConfig,
-      refuse: refusing === 'endpoint',
-      authFailure,
-    });
-    if (answer.issued) tickets.set(answer.issued.ticket, answer.issued);
-    let body: unknown = rawBody;
-    try {
-      body = JSON.parse(rawBody);
-    } catch {
-      // recorded as text
-    }
-    const call: EndpointCall = { at: Date.now(), body, outcome: answer.outcome };
-    if (typeof req.headers.locale === 'string') call.locale = req.headers.locale;
-    if (req.headers['user-agent']) call.userAgent = req.headers['user-agent'];
-    endpointCalls.push(call);
-    res.writeHead(answer.status, { 'Content-Type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify(answer.body));
-    waiters.notify();
-  }
 
   const openConnections = () => connections.filter((c) => c.isOpen);
 

@@ -19,7 +19,7 @@ export function checkUpgrade(req: IncomingMessage, tickets: ReadonlyMap<string, 
  * Turns a handshake down with a plain HTTP answer. The headers are the ones the SDK names
  * (HeaderKey handshake-status / handshake-msg / handshake-autherrcode, lib/index.js:102123-102125)
  * but 1.74 never reads them: `ws` just emits 'error' ("Unexpected server response"), connect()
- * resolves false (lib/index.js:102419-102422) and the attempt counts as retryable.
+ * resolves false (lib/index.js:102425-102428) and the attempt counts as retryable.
  */
 export function refuseUpgrade(socket: Duplex, status: number, msg: string, authErrCode?: number): void {
   const lines = [
