@@ -2,14 +2,13 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AckTimeoutError,
-  buildCardActionEvent,
   ConnectionClosedError,
   type FakeLarkGateway,
   GatewayNotConnectedError,
   type LarkClientConfig,
   startFakeLarkGateway,
 } from '../../src/sandbox/fake-lark-gateway/index.js';
-import { buildMessageEvent } from '../../src/sandbox/lark-event-builder.js';
+import { buildCardActionEvent, buildMessageEvent } from '../../src/sandbox/lark-event-builder.js';
 import { type SdkWsClient, type SdkWsClientOptions, startSdkWsClient } from '../helpers/sdk-ws-client.js';
 
 const APP_ID = 'cli_a1b2c3d4e5f6a7b8';
@@ -114,10 +113,11 @@ describe('fake Lark long-connection gateway with the SDK 1.74 WSClient', () => {
     });
     const card = buildCardActionEvent({
       appId: APP_ID,
+      token: '',
       operatorOpenId: 'ou_alice',
       value: { pick: 'v2' },
-      openMessageId: 'om_card',
-      openChatId: 'oc_chat',
+      messageId: 'om_card',
+      chatId: 'oc_chat',
     });
     const ack = await gw.pushEvent(card);
     expect(ack.code).toBe(200);

@@ -1,4 +1,3 @@
-export { buildCardActionEvent, type CardActionEventInput } from './card-action-event.js';
 export type { GatewayConnection, RecordedFrame } from './connection.js';
 export { type EndpointCall, EndpointCode, type EndpointOutcome } from './endpoint.js';
 export * from './errors.js';
