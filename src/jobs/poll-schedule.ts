@@ -1,45 +1,84 @@
 /**
- * When to ask Jimeng about a running task: pure functions of what is known (the learnt generation time,
- * how long the task has run), so the schedule is unit-tested on its own.
+ * When to ask Jimeng about a running task: pure functions of what is known (the generation time learnt
+ * so far, how long the task has run), so the schedule is unit-tested on its own.
+ *
+ * - An early look a few seconds after submit: it tells the card whether the task is queued or generating
+ *   at Jimeng, and catches a task that fails at once (a failure is answered in seconds, not minutes).
+ * - Then a look a little before the task is expected to be done, halfway-steps to the expected end, and
+ *   widening steps once it is late (so a slow task costs a bounded number of calls).
+ * - The estimate starts as a prior (configuration) and is replaced by the first real observation, then
+ *   follows observations both ways (a fresh bot must learn fast that tasks take 5 s, or 3 minutes).
+ * - While nothing has been observed, one task (the scout) looks at doubling intervals, so the first
+ *   answer comes early whatever the prior says; when the estimate moves, every task is rescheduled.
  */
 
 export interface ScheduleOptions {
-  /** Shortest wait between two polls of one task. */
+  /** Shortest wait between two looks at one task. */
   minPollMs: number;
+  /** The early look after submit. Default 3 s. */
+  earlyLookMs?: number;
 }
 
-/** The first look: a little before the task is expected to be done. */
-export function firstPollDelay(estimateMs: number, o: ScheduleOptions): number {
-  return Math.max(o.minPollMs, Math.round(estimateMs * 0.75));
+export interface Estimate {
+  ms: number;
+  /** Finished tasks it is based on (0: still the prior). */
+  observations: number;
 }
 
-/**
- * The next look after a "not yet": halfway to the expected end (at most 15 s ahead) while it is expected,
- * then every 3 s for two minutes, every 10 s up to ten minutes late, every 30 s after that.
- */
-export function nextPollDelay(estimateMs: number, elapsedMs: number, o: ScheduleOptions): number {
-  const remaining = estimateMs - elapsedMs;
+const LATE_MIN_MS = 3_000;
+const LATE_MAX_MS = 30_000;
+
+export function priorEstimate(ms: number): Estimate {
+  return { ms, observations: 0 };
+}
+
+/** The estimate after one more finished task: the first replaces the prior, later ones weigh 30 %. */
+export function learn(est: Estimate, tookMs: number): Estimate {
+  const took = Math.max(1, tookMs);
+  if (est.observations === 0) return { ms: Math.round(took), observations: 1 };
+  return { ms: Math.round(est.ms * 0.7 + took * 0.3), observations: est.observations + 1 };
+}
+
+/** The early look. */
+export function firstLookDelay(o: ScheduleOptions): number {
+  return Math.max(o.minPollMs, o.earlyLookMs ?? 3_000);
+}
+
+/** The next look after a "not yet", `elapsedMs` after submit. */
+export function nextLookDelay(est: Estimate, elapsedMs: number, o: ScheduleOptions, scout = false): number {
   const floor = o.minPollMs;
+  // Nothing observed yet: the scout doubles its wait (3, 6, 12, 24 s …) up to the prior's schedule.
+  const byEstimate = estimateDelay(est.ms, elapsedMs, floor);
+  if (scout && est.observations === 0) return Math.max(floor, Math.min(byEstimate, elapsedMs));
+  return byEstimate;
+}
+
+function estimateDelay(estimateMs: number, elapsedMs: number, floor: number): number {
+  const before = estimateMs * 0.75 - elapsedMs;
+  if (before > 0) return Math.max(floor, before);
+  const remaining = estimateMs - elapsedMs;
   if (remaining > 0) return Math.max(floor, Math.min(remaining / 2, 15_000));
+  // Late: widening steps, 30 % of the lateness, between 3 s and 30 s.
   const late = -remaining;
-  if (late < 2 * 60_000) return Math.max(floor, 3_000);
-  if (late < 10 * 60_000) return Math.max(floor, 10_000);
-  return Math.max(floor, 30_000);
+  return Math.max(floor, Math.min(LATE_MAX_MS, Math.max(LATE_MIN_MS, late * 0.3)));
 }
 
 /**
- * How long a task took: it finished between the last "not yet" and the "done", so take the middle (a
- * late poll, the budget being shared, must not teach the estimate that generation is slower than it is).
+ * How long a task took: it finished between the last "not yet" (or the submit) and the "done", so take
+ * the middle (a late look, the budget being shared, must not teach the estimate that generation is
+ * slower than it is).
  */
-export function observedDuration(
-  submittedAt: number,
-  lastNotDoneAt: number | undefined,
-  doneSeenAt: number,
-): number {
-  return (lastNotDoneAt === undefined ? doneSeenAt : (lastNotDoneAt + doneSeenAt) / 2) - submittedAt;
+export function observedDuration(submittedAt: number, lastNotDoneAt: number | undefined, doneSeenAt: number): number {
+  return ((lastNotDoneAt ?? submittedAt) + doneSeenAt) / 2 - submittedAt;
 }
 
-/** The estimate after one more finished task (an exponentially weighted average). */
-export function learnEstimate(estimateMs: number, tookMs: number): number {
-  return Math.round(estimateMs * 0.7 + tookMs * 0.3);
+/** Whether the estimate moved enough that waiting tasks should be rescheduled. */
+export function movedEnough(before: Estimate, after: Estimate): boolean {
+  return before.observations === 0 || Math.abs(after.ms - before.ms) > before.ms * 0.25;
+}
+
+/** When a running task should be looked at under a new estimate (never later than it already is). */
+export function rescheduled(submittedAt: number, nextPollAt: number, est: Estimate, o: ScheduleOptions, now: number): number {
+  const elapsed = now - submittedAt;
+  return Math.min(nextPollAt, now + estimateDelay(est.ms, elapsed, o.minPollMs));
 }

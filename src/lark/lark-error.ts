@@ -10,6 +10,12 @@ export type LarkApiErrorCode =
   | 'NOT_FOUND'
   | 'BAD_REQUEST'
   | 'TOO_LARGE'
+  /** The chat or the message cannot take a reply in a thread (230071, 230072): reply without. */
+  | 'THREAD_REFUSED'
+  /** The message was recalled (230011): never reply to it again. */
+  | 'RECALLED'
+  /** The bot is not in the chat (230002): nothing can reach it. */
+  | 'BOT_NOT_IN_CHAT'
   | 'UNKNOWN';
 
 /** An Open API call failed. `code` is stable (branch on it); `larkCode` is Feishu's business code. */
@@ -50,11 +56,13 @@ const LARK_CODES: Record<number, LarkApiErrorCode> = {
   10014: 'AUTH', // app secret invalid
   99991672: 'FORBIDDEN', // app lacks a scope
   99991679: 'FORBIDDEN',
-  230002: 'FORBIDDEN', // bot is not in the chat
+  230002: 'BOT_NOT_IN_CHAT', // The bot can not be outside the group.
+  230071: 'THREAD_REFUSED', // The group to which the message belongs does not support reply in thread.
+  230072: 'THREAD_REFUSED', // Aggregated messages do not support reply in thread.
   230006: 'FORBIDDEN', // bot ability not activated
   230012: 'FORBIDDEN', // bot is not the sender
   230027: 'FORBIDDEN', // lack of necessary permissions
-  230011: 'NOT_FOUND', // message recalled
+  230011: 'RECALLED', // The message is recalled. (reply error table, open.feishu.cn im-v1/message/reply)
   234003: 'NOT_FOUND', // resource not found in message
   230025: 'TOO_LARGE', // message content too long
   234006: 'TOO_LARGE', // file too large

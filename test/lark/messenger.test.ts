@@ -126,15 +126,103 @@ describe('Messenger against the fake Feishu', () => {
       duration: 5042,
     });
     expect(fake.uploads[0]?.bytes.equals(video)).toBe(true);
-    const cover = await messenger.uploadImage(randomBytes(1000));
-    const sent = await messenger.replyMedia(userMsg, fileKey, {
-      uuid: 'm-1',
-      inThread: true,
-      coverImageKey: cover,
-    });
+    const sent = await messenger.replyMedia(userMsg, fileKey, { uuid: 'm-1', inThread: true });
     const msg = fake.getStoredMessage(sent.messageId);
     expect(msg?.msgType).toBe('media');
-    expect(JSON.parse(msg?.content ?? '')).toEqual({ file_key: fileKey, image_key: cover });
+    expect(JSON.parse(msg?.content ?? '')).toEqual({ file_key: fileKey });
+  });
+
+  it('the upload carries its file name, as the official examples send it (the fake refuses a part without one)', async () => {
+    const { fake, messenger } = await setup();
+    expect(fake.requireFileName).toBe(true);
+    await messenger.uploadVideo(randomBytes(1000), 'J0007.mp4', 5000);
+    expect(fake.uploads[0]).toMatchObject({ fileName: 'J0007.mp4', fileType: 'mp4', duration: 5000 });
+  });
+
+  it('an upload answered HTTP 200 with a non-zero code keeps its code and message in the error', async () => {
+    const { fake, messenger } = await setup();
+    fake.faults.next.push({
+      route: 'upload',
+      kind: 'code',
+      code: 234006,
+      msg: 'The file size exceed the max value.',
+    });
+    const err = await messenger.uploadVideo(randomBytes(1000), 'J0001.mp4', 5000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LarkApiError);
+    expect(err).toMatchObject({ larkCode: 234006, httpStatus: 200, code: 'TOO_LARGE' });
+    expect((err as Error).message).toContain('The file size exceed the max value.');
+  });
+
+  it('a chat that refuses thread replies (230071) is answered without a thread, once, and remembered', async () => {
+    const refused = new Set<string>();
+    const threads = {
+      refused: async (chatId: string) => refused.has(chatId),
+      markRefused: async (chatId: string) => {
+        refused.add(chatId);
+      },
+    };
+    const { fake, messenger } = await setup({ threads });
+    fake.addChat({ chatId: 'oc_flat', threads: 'refused' });
+    const first = fake.addUserMessage({
+      chatId: 'oc_flat',
+      senderOpenId: 'ou_user',
+      msgType: 'text',
+      content: { text: '/help' },
+    });
+    const a = await messenger.replyText(first, 'hi', { uuid: 'u-flat-1', inThread: true, chatId: 'oc_flat' });
+    expect(fake.getStoredMessage(a.messageId)).toMatchObject({ replyInThread: false, parentId: first });
+    expect(refused.has('oc_flat')).toBe(true);
+    const replies = () => fake.calls.filter((c) => c.route === 'reply');
+    expect(replies().map((c) => c.code)).toEqual([230071, 0]);
+    // Later replies in that chat go straight, without trying a thread first.
+    const second = fake.addUserMessage({
+      chatId: 'oc_flat',
+      senderOpenId: 'ou_user',
+      msgType: 'text',
+      content: { text: '/models' },
+    });
+    await messenger.replyText(second, 'hello', { uuid: 'u-flat-2', inThread: true, chatId: 'oc_flat' });
+    expect(replies().map((c) => c.code)).toEqual([230071, 0, 0]);
+  });
+
+  it('a message kind that cannot take a thread reply (230072) is answered without a thread; the chat is not marked', async () => {
+    const marked: string[] = [];
+    const threads = { refused: async () => false, markRefused: async (c: string) => void marked.push(c) };
+    const { fake, messenger } = await setup({ threads });
+    const msg = fake.addUserMessage({
+      chatId: 'oc_chat',
+      senderOpenId: 'ou_user',
+      msgType: 'merge_forward',
+      content: {},
+    });
+    const r = await messenger.replyText(msg, 'x', { uuid: 'u-agg', inThread: true, chatId: 'oc_chat' });
+    expect(fake.getStoredMessage(r.messageId)?.replyInThread).toBe(false);
+    expect(marked).toEqual([]);
+  });
+
+  it('a recalled message and a chat without the bot fail with their own codes, not retried', async () => {
+    const { fake, messenger, userMsg } = await setup();
+    fake.recall(userMsg);
+    await expect(messenger.replyText(userMsg, 'x', { uuid: 'u-rec', inThread: true })).rejects.toMatchObject({
+      code: 'RECALLED',
+      larkCode: 230011,
+      retryable: false,
+    });
+    const other = fake.addUserMessage({
+      chatId: 'oc_gone',
+      senderOpenId: 'ou_user',
+      msgType: 'text',
+      content: { text: 'x' },
+    });
+    fake.removeBot('oc_gone');
+    await expect(messenger.replyText(other, 'x', { uuid: 'u-gone' })).rejects.toMatchObject({
+      code: 'BOT_NOT_IN_CHAT',
+      larkCode: 230002,
+    });
+    await expect(messenger.sendText('oc_gone', 'x', { uuid: 'u-gone-2' })).rejects.toMatchObject({
+      code: 'BOT_NOT_IN_CHAT',
+    });
+    expect(await messenger.getMessage(userMsg)).toBeNull();
   });
 
   it('refuses files above 30 MB without calling Feishu', async () => {

@@ -72,7 +72,7 @@ export class FakeFeishu extends EventEmitter<FakeEvents> {
       chats: registry,
       byUuid: new Map(),
       deniedScopes: this.deniedScopes,
-      settings: { requireFileName: opts.requireFileName ?? false },
+      settings: { requireFileName: opts.requireFileName ?? true },
       nameOf: (id) => names.get(id),
       events: this,
     };
