@@ -8,7 +8,7 @@ import {
 } from './client-options.js';
 import { downloadVideo } from './download.js';
 import { getTaskResult } from './get-result.js';
-import { MODELS, type ModelInfo } from './models.js';
+import type { ModelCatalog, ModelInfo } from './model-catalog.js';
 import type { TaskResult } from './parse-result.js';
 import type { RateBudget } from './rate-budget.js';
 import { type SubmitResult, submitTask } from './submit.js';
@@ -27,7 +27,13 @@ export {
 export type { TaskResult, TaskStatus } from './parse-result.js';
 export type { SubmitAnswer } from './parse-submit.js';
 export type { SubmitResult } from './submit.js';
-export type { ImageInput, SubmitBody, ValidatedRequest, VideoRequest } from './validate.js';
+export type {
+  CameraMotion,
+  ImageInput,
+  SubmitBody,
+  ValidatedRequest,
+  VideoRequest,
+} from './video-request.js';
 export type { WaitOptions, WaitProgress, WaitResult } from './wait.js';
 
 export interface GenerateResult extends SubmitResult {
@@ -37,21 +43,24 @@ export interface GenerateResult extends SubmitResult {
 export class JimengClient {
   readonly budget: RateBudget;
   readonly endpoint: string;
+  /** Models and prices this client validates and prices with. */
+  readonly catalog: ModelCatalog;
   private readonly ctx: ClientContext;
 
   constructor(opts: JimengClientOptions) {
     this.ctx = createContext(opts);
     this.budget = this.ctx.budget;
     this.endpoint = this.ctx.endpoint;
+    this.catalog = this.ctx.catalog;
   }
 
   listModels(): ModelInfo[] {
-    return MODELS.map((m) => ({ ...m, durations: [...m.durations], ratios: [...m.ratios] }));
+    return this.catalog.list();
   }
 
   /** Checks a request and builds the body; throws a JimengError. No network. */
   validate(req: VideoRequest): ValidatedRequest {
-    return validateRequest(req);
+    return validateRequest(req, this.catalog);
   }
 
   /** See submit.ts. Does not take a task slot: use `budget.withTask()` around submit+wait, or `generate()`. */
@@ -74,7 +83,7 @@ export class JimengClient {
     req: VideoRequest,
     opts: WaitOptions & { onSubmitted?: (s: SubmitResult) => void } = {},
   ): Promise<GenerateResult> {
-    validateRequest(req); // fail fast, before waiting for a slot
+    validateRequest(req, this.catalog); // fail fast, before waiting for a slot
     return this.budget.withTask(async () => {
       const submitted = await this.submit(req, opts);
       opts.onSubmitted?.(submitted);
