@@ -26,6 +26,8 @@ export interface PollOptions {
 export interface JimengClientOptions {
   accessKeyId: string;
   secretAccessKey: string;
+  /** A name for this account in tables and logs. Default: the masked access key. */
+  accountLabel?: string;
   endpoint?: string;
   region?: string;
   service?: string;

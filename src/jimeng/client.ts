@@ -1,5 +1,5 @@
 /** Volcengine Jimeng (即梦) video API client: submit, poll, wait, check credentials. One account per client. */
-import { type ConnectionCheck, testConnection } from './check.js';
+import { type AccountCheck, type CheckOptions, checkAccount, maskAccessKey } from './check.js';
 import {
   type CallOptions,
   type ClientContext,
@@ -15,7 +15,7 @@ import { type SubmitResult, submitTask } from './submit.js';
 import { type ValidatedRequest, type VideoRequest, validateRequest } from './validate.js';
 import { type WaitOptions, type WaitResult, waitForTask } from './wait.js';
 
-export type { ConnectionCheck, ConnectionVerdict } from './check.js';
+export type { AccountCheck, AccountVerdict, CheckOptions, ModelAccess, ModelProbe } from './check.js';
 export {
   API_VERSION,
   type CallOptions,
@@ -43,6 +43,8 @@ export interface GenerateResult extends SubmitResult {
 export class JimengClient {
   readonly budget: RateBudget;
   readonly endpoint: string;
+  /** A label for tables and logs: `accountLabel`, or the masked access key. */
+  readonly account: string;
   /** Models and prices this client validates and prices with. */
   readonly catalog: ModelCatalog;
   private readonly ctx: ClientContext;
@@ -52,6 +54,7 @@ export class JimengClient {
     this.budget = this.ctx.budget;
     this.endpoint = this.ctx.endpoint;
     this.catalog = this.ctx.catalog;
+    this.account = opts.accountLabel ?? maskAccessKey(opts.accessKeyId);
   }
 
   listModels(): ModelInfo[] {
@@ -92,9 +95,14 @@ export class JimengClient {
     }, opts.signal);
   }
 
-  /** Credentials and connectivity. See check.ts. */
-  testConnection(opts: CallOptions = {}): Promise<ConnectionCheck> {
-    return testConnection(this.ctx, opts);
+  /** Credentials, connectivity and the models this account may use (one call per model). See check.ts. */
+  checkAccount(opts: CheckOptions = {}): Promise<AccountCheck> {
+    return checkAccount(this.ctx, this.account, opts);
+  }
+
+  /** Credentials and connectivity only: one call, for the default model. */
+  testConnection(opts: CheckOptions = {}): Promise<AccountCheck> {
+    return checkAccount(this.ctx, this.account, { ...opts, all: false });
   }
 
   /** Downloads a finished video (the URL is valid for about an hour). */

@@ -455,8 +455,8 @@ describe('testConnection', () => {
     });
     const v = await client().testConnection();
     expect(v).toMatchObject({ ok: false, verdict: 'bad_credentials' });
-    expect(v.message).toContain('VOLC_SECRETKEY');
-    expect(v.message).not.toContain(SK);
+    expect(v.error).toMatchObject({ code: 'SIGNATURE', gatewayCode: 'SignatureDoesNotMatch' });
+    expect(JSON.stringify({ ...v, error: v.error?.toJSON() })).not.toContain(SK);
   });
 
   it('a business answer (not_found or 50215) → ok', async () => {

@@ -3,7 +3,7 @@ import { RATIOS } from '../../jimeng/models.js';
 
 export const USAGE: Readonly<Record<string, string>> = {
   models: 'jimeng models [--json]',
-  check: 'jimeng check [--json]',
+  check: 'jimeng check [--model M] [--json]',
   t2v: 'jimeng t2v "<prompt>" [--model M] [--duration 5|10] [--ratio R] [--seed N] [--wait] [--out file.mp4] [--json]',
   i2v: 'jimeng i2v --image <path|url> [--last <path|url> | --camera <template> [--strength S]] "<prompt>" [--model M] [--duration 5|10] [--seed N] [--wait] [--out file.mp4] [--json]',
   status: 'jimeng status <task_id> --model <M> [--json]',
@@ -14,7 +14,7 @@ export const HELP = `jimeng — 即梦 (Volcengine Jimeng) video generation CLI
 
 用法 Usage:
   jimeng models                              列出模型 / list models and prices
-  jimeng check                               检查密钥与连通性 / check credentials + connectivity
+  jimeng check [--model M]                   检查密钥、连通性和可用模型 / credentials, connectivity, usable models
   jimeng t2v "<prompt>" [options]            文生视频 / text to video
   jimeng i2v --image <path|url> "<prompt>"   图生视频（首帧）/ image to video (first frame)
   jimeng i2v --image A --last B "<prompt>"   首尾帧 / first + last frame (720p, 1080p)
@@ -41,6 +41,7 @@ export const HELP = `jimeng — 即梦 (Volcengine Jimeng) video generation CLI
   VOLC_ACCESSKEY, VOLC_SECRETKEY   火山引擎 AK/SK (required except for models/help)
   JIMENG_ENDPOINT                  default https://visual.volcengineapi.com
   JIMENG_QPS                       account QPS budget (default 1)
+  JIMENG_DEFAULT_MODEL             check 先探测的模型 / model check probes first (720p | 1080p | pro | req_key)
 
 退出码 Exit codes: 0 成功 ok, 1 任务失败 failed, 2 用法或配置错误 usage/config error
 `;
