@@ -1,6 +1,7 @@
 /** The client's options, and the resolved context (defaults applied once, here) every call runs with. */
 import type { Logger } from '../log.js';
 import { isJimengError, JimengError } from './errors.js';
+import { createModelCatalog, defaultCatalog, type ModelCatalog, type PriceTable } from './model-catalog.js';
 import { RateBudget } from './rate-budget.js';
 import { type RetryOptions, sleep as realSleep, type Sleep } from './retry.js';
 
@@ -25,6 +26,8 @@ export interface PollOptions {
 export interface JimengClientOptions {
   accessKeyId: string;
   secretAccessKey: string;
+  /** A name for this account in tables and logs. Default: the masked access key. */
+  accountLabel?: string;
   endpoint?: string;
   region?: string;
   service?: string;
@@ -41,6 +44,10 @@ export interface JimengClientOptions {
   /** Per HTTP request. Default 30000. */
   timeoutMs?: number;
   poll?: PollOptions;
+  /** Price per second by req_key (the rest keep their defaults). Ignored when `catalog` is given. */
+  prices?: PriceTable;
+  /** The model catalog (prices); default: built from `prices`, or the default catalog. */
+  catalog?: ModelCatalog;
   fetch?: FetchLike;
   logger?: Logger;
   now?: () => number;
@@ -70,6 +77,7 @@ export interface ClientContext {
   retryBaseMs: number;
   retryMaxMs: number;
   poll: PollOptions;
+  catalog: ModelCatalog;
 }
 
 export function createContext(opts: JimengClientOptions): ClientContext {
@@ -103,6 +111,7 @@ export function createContext(opts: JimengClientOptions): ClientContext {
     retryBaseMs: opts.retryBaseMs ?? 1000,
     retryMaxMs: opts.retryMaxMs ?? 20_000,
     poll: opts.poll ?? {},
+    catalog: opts.catalog ?? (opts.prices ? createModelCatalog(opts.prices) : defaultCatalog),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Volcengine Jimeng (即梦) video API client: submit, poll, wait, check credentials. One account per client. */
-import { type ConnectionCheck, testConnection } from './check.js';
+import { type AccountCheck, type CheckOptions, checkAccount, maskAccessKey } from './check.js';
 import {
   type CallOptions,
   type ClientContext,
@@ -8,14 +8,14 @@ import {
 } from './client-options.js';
 import { downloadVideo } from './download.js';
 import { getTaskResult } from './get-result.js';
-import { MODELS, type ModelInfo } from './models.js';
+import type { ModelCatalog, ModelInfo } from './model-catalog.js';
 import type { TaskResult } from './parse-result.js';
 import type { RateBudget } from './rate-budget.js';
 import { type SubmitResult, submitTask } from './submit.js';
 import { type ValidatedRequest, type VideoRequest, validateRequest } from './validate.js';
 import { type WaitOptions, type WaitResult, waitForTask } from './wait.js';
 
-export type { ConnectionCheck, ConnectionVerdict } from './check.js';
+export type { AccountCheck, AccountVerdict, CheckOptions, ModelAccess, ModelProbe } from './check.js';
 export {
   API_VERSION,
   type CallOptions,
@@ -27,7 +27,13 @@ export {
 export type { TaskResult, TaskStatus } from './parse-result.js';
 export type { SubmitAnswer } from './parse-submit.js';
 export type { SubmitResult } from './submit.js';
-export type { ImageInput, SubmitBody, ValidatedRequest, VideoRequest } from './validate.js';
+export type {
+  CameraMotion,
+  ImageInput,
+  SubmitBody,
+  ValidatedRequest,
+  VideoRequest,
+} from './video-request.js';
 export type { WaitOptions, WaitProgress, WaitResult } from './wait.js';
 
 export interface GenerateResult extends SubmitResult {
@@ -37,21 +43,27 @@ export interface GenerateResult extends SubmitResult {
 export class JimengClient {
   readonly budget: RateBudget;
   readonly endpoint: string;
+  /** A label for tables and logs: `accountLabel`, or the masked access key. */
+  readonly account: string;
+  /** Models and prices this client validates and prices with. */
+  readonly catalog: ModelCatalog;
   private readonly ctx: ClientContext;
 
   constructor(opts: JimengClientOptions) {
     this.ctx = createContext(opts);
     this.budget = this.ctx.budget;
     this.endpoint = this.ctx.endpoint;
+    this.catalog = this.ctx.catalog;
+    this.account = opts.accountLabel ?? maskAccessKey(opts.accessKeyId);
   }
 
   listModels(): ModelInfo[] {
-    return MODELS.map((m) => ({ ...m, durations: [...m.durations], ratios: [...m.ratios] }));
+    return this.catalog.list();
   }
 
   /** Checks a request and builds the body; throws a JimengError. No network. */
   validate(req: VideoRequest): ValidatedRequest {
-    return validateRequest(req);
+    return validateRequest(req, this.catalog);
   }
 
   /** See submit.ts. Does not take a task slot: use `budget.withTask()` around submit+wait, or `generate()`. */
@@ -74,7 +86,7 @@ export class JimengClient {
     req: VideoRequest,
     opts: WaitOptions & { onSubmitted?: (s: SubmitResult) => void } = {},
   ): Promise<GenerateResult> {
-    validateRequest(req); // fail fast, before waiting for a slot
+    validateRequest(req, this.catalog); // fail fast, before waiting for a slot
     return this.budget.withTask(async () => {
       const submitted = await this.submit(req, opts);
       opts.onSubmitted?.(submitted);
@@ -83,9 +95,14 @@ export class JimengClient {
     }, opts.signal);
   }
 
-  /** Credentials and connectivity. See check.ts. */
-  testConnection(opts: CallOptions = {}): Promise<ConnectionCheck> {
-    return testConnection(this.ctx, opts);
+  /** Credentials, connectivity and the models this account may use (one call per model). See check.ts. */
+  checkAccount(opts: CheckOptions = {}): Promise<AccountCheck> {
+    return checkAccount(this.ctx, this.account, opts);
+  }
+
+  /** Credentials and connectivity only: one call, for the default model. */
+  testConnection(opts: CheckOptions = {}): Promise<AccountCheck> {
+    return checkAccount(this.ctx, this.account, { ...opts, all: false });
   }
 
   /** Downloads a finished video (the URL is valid for about an hour). */

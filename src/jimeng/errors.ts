@@ -28,6 +28,11 @@ export const JIMENG_ERROR_CODES = [
   'BAD_SEED',
   'BAD_MODEL',
   'BAD_TASK_ID',
+  'MODE_UNSUPPORTED',
+  'CAMERA_REQUIRED',
+  'CAMERA_NOT_ALLOWED',
+  'BAD_CAMERA_TEMPLATE',
+  'BAD_CAMERA_STRENGTH',
   'IMAGE_REQUIRED',
   'IMAGE_NOT_ALLOWED',
   'IMAGE_COUNT',
@@ -40,6 +45,7 @@ export const JIMENG_ERROR_CODES = [
   'IMAGE_MIXED',
   // configuration
   'MISSING_CREDENTIALS',
+  'BAD_PRICE',
   // transport and task
   'NETWORK',
   'TIMEOUT',

@@ -13,7 +13,7 @@ export async function getTaskResult(
   reqKey: string,
   opts: CallOptions = {},
 ): Promise<TaskResult> {
-  checkTaskRef(taskId, reqKey);
+  checkTaskRef(taskId, reqKey, ctx.catalog);
   return withRetry(
     async () => {
       const raw = await signedCall(ctx, GET_RESULT_ACTION, { req_key: reqKey, task_id: taskId }, opts.signal);

@@ -1,8 +1,10 @@
+export * from './camera-templates.js';
 export * from './check.js';
 export * from './client.js';
 export * from './errors.js';
 export * from './gateway-error.js';
 export * from './image-info.js';
+export * from './model-catalog.js';
 export * from './models.js';
 export * from './parse-result.js';
 export * from './parse-submit.js';
@@ -13,4 +15,5 @@ export * from './service-codes.js';
 export * from './sign.js';
 export * from './submit.js';
 export * from './validate.js';
+export * from './validate-image.js';
 export * from './wait.js';

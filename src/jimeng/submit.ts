@@ -68,7 +68,7 @@ export async function submitTask(
   req: VideoRequest,
   opts: CallOptions = {},
 ): Promise<SubmitResult> {
-  const v = validateRequest(req);
+  const v = validateRequest(req, ctx.catalog);
   const answer = await withRetry<SubmitAnswer>(
     async () => {
       let raw: RawAnswer;

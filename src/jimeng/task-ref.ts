@@ -1,8 +1,8 @@
 /** Checks a (taskId, reqKey) pair before polling: the service answers only for the key the task was made with. */
 import { JimengError } from './errors.js';
-import { getModel } from './models.js';
+import type { ModelCatalog } from './model-catalog.js';
 
-export function checkTaskRef(taskId: string, reqKey: string): void {
+export function checkTaskRef(taskId: string, reqKey: string, catalog: ModelCatalog): void {
   if (!taskId || typeof taskId !== 'string') {
     throw new JimengError({
       code: 'BAD_TASK_ID',
@@ -12,7 +12,7 @@ export function checkTaskRef(taskId: string, reqKey: string): void {
       details: { value: String(taskId ?? '') },
     });
   }
-  if (!getModel(reqKey)) {
+  if (!catalog.get(reqKey)) {
     throw new JimengError({
       code: 'BAD_MODEL',
       message: `unknown req_key ${JSON.stringify(reqKey)} (must be the key the task was submitted with)`,

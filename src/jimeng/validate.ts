@@ -1,19 +1,11 @@
 /** Checks a video request against the model's rules before anything touches the network. */
 import { validationError } from './errors.js';
-import {
-  DEFAULT_DURATION,
-  DEFAULT_RATIO,
-  type Duration,
-  framesFor,
-  getModel,
-  isModelTier,
-  type ModelInfo,
-  type ModelTier,
-  RATIOS,
-  resolveModel,
-  TIERS,
-} from './models.js';
+import { defaultCatalog, type ModelCatalog } from './model-catalog.js';
+import { DEFAULT_DURATION, DEFAULT_RATIO, framesFor, RATIOS } from './model-definitions.js';
+import { requestModel } from './request-mode.js';
+import { checkCamera } from './validate-camera.js';
 import { checkImageBytes, checkImageUrl } from './validate-image.js';
+import type { JimengWarning, SubmitBody, ValidatedRequest, VideoRequest } from './video-request.js';
 
 export {
   IMAGE_MAX_ASPECT,
@@ -21,86 +13,29 @@ export {
   IMAGE_MAX_SIDE,
   IMAGE_MIN_SIDE,
 } from './validate-image.js';
-
-export type ImageInput = { url: string } | { bytes: Uint8Array };
-
-export interface VideoRequest {
-  /** A tier ('720p' | '1080p' | 'pro') or an exact req_key. */
-  model: ModelTier | string;
-  /** Sent as written (newlines included); only surrounding whitespace is trimmed. */
-  prompt: string;
-  duration?: Duration;
-  ratio?: string;
-  /** -1 (default) = random. */
-  seed?: number;
-  /** The first-frame image. */
-  image?: ImageInput;
-  /** More images (first + last frame models take two): appended after `image`. */
-  images?: ImageInput[];
-}
-
-/** The JSON body of CVSync2AsyncSubmitTask. */
-export interface SubmitBody {
-  req_key: string;
-  prompt: string;
-  seed: number;
-  frames: 121 | 241;
-  aspect_ratio?: string;
-  image_urls?: string[];
-  binary_data_base64?: string[];
-}
-
-/** Something accepted but ignored or risky; a code and values, like errors. */
-export interface JimengWarning {
-  code: 'RATIO_IGNORED';
-  details: Record<string, string | number>;
-}
-
-export interface ValidatedRequest {
-  model: ModelInfo;
-  body: SubmitBody;
-  duration: Duration;
-  warnings: JimengWarning[];
-}
+export type {
+  CameraMotion,
+  ImageInput,
+  JimengWarning,
+  SubmitBody,
+  ValidatedRequest,
+  VideoRequest,
+} from './video-request.js';
 
 export const PROMPT_MAX_CHARS = 800;
 export const PROMPT_RECOMMENDED_CHARS = 400;
+/** Seeds are -1 (random) or an integer in [0, SEED_MAX]. */
 export const SEED_MAX = 2 ** 31 - 1;
 
 const list = (values: readonly (string | number)[]) => values.join(', ');
+/** First and last frame ratios further apart than this get a FRAME_RATIOS_DIFFER warning. */
+const FRAME_RATIO_TOLERANCE = 0.02;
 
-function pickModel(req: VideoRequest, imageCount: number): ModelInfo {
-  const name = String(req.model ?? '').trim();
-  if (isModelTier(name)) {
-    if (imageCount === 2 && name !== 'pro') {
-      return getModel(name === '1080p' ? 'jimeng_i2v_first_tail_v30_1080' : 'jimeng_i2v_first_tail_v30')!;
-    }
-    return resolveModel(name, imageCount > 0);
-  }
-  const model = getModel(name);
-  if (!model) {
-    throw validationError('BAD_MODEL', `unknown model ${JSON.stringify(name)}`, {
-      model: name,
-      allowed: list(TIERS),
-    });
-  }
-  return model;
-}
-
-/**
- * Validates a request and builds the submit body. Throws a JimengError (audience 'user') with a stable
- * code and details on the first problem found.
- */
-export function validateRequest(req: VideoRequest): ValidatedRequest {
-  const images = [...(req.image ? [req.image] : []), ...(req.images ?? [])];
-  const model = pickModel(req, images.length);
-  const warnings: JimengWarning[] = [];
-
-  const prompt = typeof req.prompt === 'string' ? req.prompt.trim() : '';
+function checkPrompt(raw: unknown): string {
+  const prompt = typeof raw === 'string' ? raw.trim() : '';
   const chars = [...prompt].length;
-  if (chars === 0) {
+  if (chars === 0)
     throw validationError('PROMPT_EMPTY', 'prompt is empty', { chars: 0, max: PROMPT_MAX_CHARS });
-  }
   if (chars > PROMPT_MAX_CHARS) {
     throw validationError('PROMPT_TOO_LONG', `prompt has ${chars} characters, max ${PROMPT_MAX_CHARS}`, {
       chars,
@@ -108,6 +43,28 @@ export function validateRequest(req: VideoRequest): ValidatedRequest {
       recommended: PROMPT_RECOMMENDED_CHARS,
     });
   }
+  return prompt;
+}
+
+function checkSeed(seed: number): number {
+  if (!Number.isSafeInteger(seed) || seed < -1 || seed > SEED_MAX) {
+    throw validationError('BAD_SEED', `seed ${String(seed)} invalid (-1 or 0..${SEED_MAX})`, {
+      value: Number(seed),
+      min: -1,
+      max: SEED_MAX,
+    });
+  }
+  return seed;
+}
+
+/**
+ * Validates a request and builds the submit body. Throws a JimengError (audience 'user') with a stable code
+ * and details on the first problem found. `catalog` supplies the prices reported on `model`.
+ */
+export function validateRequest(req: VideoRequest, catalog: ModelCatalog = defaultCatalog): ValidatedRequest {
+  const { model, mode, images } = requestModel(req, catalog);
+  const warnings: JimengWarning[] = [];
+  const prompt = checkPrompt(req.prompt);
 
   const duration = req.duration ?? DEFAULT_DURATION;
   if (!model.durations.includes(duration)) {
@@ -117,40 +74,12 @@ export function validateRequest(req: VideoRequest): ValidatedRequest {
     });
   }
 
-  const seed = req.seed ?? -1;
-  if (!Number.isSafeInteger(seed) || seed < -1 || seed > 0xffffffff) {
-    throw validationError('BAD_SEED', `seed ${String(seed)} invalid`, {
-      value: Number(seed),
-      min: -1,
-      max: 0xffffffff,
-    });
-  }
-
-  const expected = model.images;
-  if (images.length === 0 && model.kind === 'i2v') {
-    throw validationError('IMAGE_REQUIRED', `model ${model.reqKey} needs ${expected} image(s)`, {
-      model: model.reqKey,
-      expected,
-    });
-  }
-  if (images.length > 0 && model.kind === 't2v') {
-    throw validationError('IMAGE_NOT_ALLOWED', `model ${model.reqKey} takes no image`, {
-      model: model.reqKey,
-    });
-  }
-  if (images.length > expected || (model.kind === 'i2v' && images.length !== expected)) {
-    throw validationError(
-      'IMAGE_COUNT',
-      `model ${model.reqKey} takes ${expected} image(s), got ${images.length}`,
-      {
-        model: model.reqKey,
-        expected,
-        got: images.length,
-      },
-    );
-  }
-
-  const body: SubmitBody = { req_key: model.reqKey, prompt, seed, frames: framesFor(duration) };
+  const body: SubmitBody = {
+    req_key: model.reqKey,
+    prompt,
+    seed: checkSeed(req.seed ?? -1),
+    frames: framesFor(duration),
+  };
 
   if (req.ratio !== undefined && !RATIOS.includes(req.ratio)) {
     throw validationError('BAD_RATIO', `ratio ${req.ratio} not supported`, {
@@ -172,27 +101,43 @@ export function validateRequest(req: VideoRequest): ValidatedRequest {
     warnings.push({ code: 'RATIO_IGNORED', details: { ratio: req.ratio } });
   }
 
+  if (mode === 'camera' && req.camera) Object.assign(body, checkCamera(req.camera));
+
   if (images.length > 0) {
-    const urls = images.filter((i): i is { url: string } => 'url' in i);
-    const bytes = images.filter((i): i is { bytes: Uint8Array } => 'bytes' in i);
-    if (urls.length > 0 && bytes.length > 0) {
+    const urls = images.flatMap((i) => ('url' in i ? [i.url] : []));
+    const files = images.flatMap((i) => ('bytes' in i ? [i.bytes] : []));
+    if (urls.length > 0 && files.length > 0) {
       throw validationError('IMAGE_MIXED', 'image_urls and binary_data_base64 cannot be mixed', {
         urls: urls.length,
-        files: bytes.length,
+        files: files.length,
       });
     }
     if (urls.length > 0) {
       urls.forEach((u, i) => {
-        checkImageUrl(u.url, i);
+        checkImageUrl(u, i);
       });
-      body.image_urls = urls.map((u) => u.url);
+      body.image_urls = urls;
     } else {
-      bytes.forEach((b, i) => {
-        checkImageBytes(b.bytes, i);
-      });
-      body.binary_data_base64 = bytes.map((b) => Buffer.from(b.bytes).toString('base64'));
+      const sizes = files.map((b, i) => checkImageBytes(b, i));
+      const [first, last] = sizes;
+      if (
+        first &&
+        last &&
+        Math.abs(first.width / first.height / (last.width / last.height) - 1) > FRAME_RATIO_TOLERANCE
+      ) {
+        warnings.push({
+          code: 'FRAME_RATIOS_DIFFER',
+          details: {
+            firstWidth: first.width,
+            firstHeight: first.height,
+            lastWidth: last.width,
+            lastHeight: last.height,
+          },
+        });
+      }
+      body.binary_data_base64 = files.map((b) => Buffer.from(b).toString('base64'));
     }
   }
 
-  return { model, body, duration, warnings };
+  return { model, mode, body, duration, warnings };
 }

@@ -40,7 +40,7 @@ export async function waitForTask(
   reqKey: string,
   opts: WaitOptions = {},
 ): Promise<WaitResult> {
-  checkTaskRef(taskId, reqKey);
+  checkTaskRef(taskId, reqKey, ctx.catalog);
   const poll = { ...ctx.poll, ...opts.poll };
   const minMs = poll.minMs ?? 3000;
   const factor = poll.factor ?? 0.75;

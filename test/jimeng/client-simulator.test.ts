@@ -75,6 +75,27 @@ describe('JimengClient against the simulator (real sockets)', () => {
     expect(r.status).toBe('done');
   });
 
+  it('a multi-line prompt reaches the service unchanged', async () => {
+    const prompt = '镜头一：雨夜的街道\n镜头二：霓虹倒影\n\n镜头三：行人撑伞走过';
+    const s = await client().submit({ model: '720p', prompt });
+    expect(sim.tasks.get(s.taskId)!.prompt).toBe(prompt);
+  });
+
+  it('first + last frame: the simulator receives both images in order', async () => {
+    const first = jpeg(960, 640);
+    const last = jpeg(1920, 1280);
+    const s = await client().submit({
+      model: '720p',
+      prompt: '日落到夜晚',
+      images: { first: { bytes: first }, last: { bytes: last } },
+    });
+    expect(s.reqKey).toBe('jimeng_i2v_first_tail_v30');
+    const task = sim.tasks.get(s.taskId)!;
+    expect(task.images).toHaveLength(2);
+    expect(task.images[0]!.equals(first)).toBe(true);
+    expect(task.images[1]!.equals(last)).toBe(true);
+  });
+
   it('makes no call at all for invalid requests', async () => {
     const c = client();
     expect((await caught(c.submit({ model: '720p', prompt: 'x'.repeat(801) }))).code).toBe('PROMPT_TOO_LONG');

@@ -272,6 +272,36 @@ describe('submit', () => {
   });
 });
 
+describe('submit: camera motion and custom prices', () => {
+  it('sends template_id and camera_strength for jimeng_i2v_recamera_v30', async () => {
+    const seen: Seen[] = [];
+    expectCall(SUBMIT, 200, ok({ task_id: 't-cam' }), seen);
+    const r = await client().submit({
+      model: '720p',
+      prompt: '环绕主体',
+      image: { url: 'https://img.example/still.png' },
+      camera: { template: 'dynamic_orbit', strength: 'weak' },
+    });
+    expect(r.reqKey).toBe('jimeng_i2v_recamera_v30');
+    expect(seen[0]!.body).toEqual({
+      req_key: 'jimeng_i2v_recamera_v30',
+      prompt: '环绕主体',
+      seed: -1,
+      frames: 121,
+      image_urls: ['https://img.example/still.png'],
+      template_id: 'dynamic_orbit',
+      camera_strength: 'weak',
+    });
+  });
+
+  it('a client built with a price table lists and validates with those prices', () => {
+    const c = client({ prices: { jimeng_t2v_v30_1080p: 0.63 } });
+    expect(c.catalog.priceOf('jimeng_t2v_v30_1080p', 10)).toBe(6.3);
+    expect(c.listModels().find((m) => m.reqKey === 'jimeng_t2v_v30_1080p')?.pricePerSecond).toBe(0.63);
+    expect(c.validate({ model: '1080p', prompt: 'x' }).model.pricePerSecond).toBe(0.63);
+  });
+});
+
 describe('getResult', () => {
   it('sends {req_key, task_id} and reads a finished task', async () => {
     const seen: Seen[] = [];
@@ -425,8 +455,8 @@ describe('testConnection', () => {
     });
     const v = await client().testConnection();
     expect(v).toMatchObject({ ok: false, verdict: 'bad_credentials' });
-    expect(v.message).toContain('VOLC_SECRETKEY');
-    expect(v.message).not.toContain(SK);
+    expect(v.error).toMatchObject({ code: 'SIGNATURE', gatewayCode: 'SignatureDoesNotMatch' });
+    expect(JSON.stringify({ ...v, error: v.error?.toJSON() })).not.toContain(SK);
   });
 
   it('a business answer (not_found or 50215) → ok', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isJimengError, type JimengError } from '../../src/jimeng/errors.js';
+import { createModelCatalog } from '../../src/jimeng/model-catalog.js';
 import { type VideoRequest, validateRequest } from '../../src/jimeng/validate.js';
 import { gif, jpeg, png, webp } from './images.js';
 
@@ -70,9 +71,9 @@ describe('validateRequest', () => {
         model: 'pro',
         prompt: 'x',
         image: { url: 'https://a/1.png' },
-        images: [{ url: 'https://a/2.png' }],
+        images: { last: { url: 'https://a/2.png' } },
       }).code,
-    ).toBe('IMAGE_COUNT');
+    ).toBe('MODE_UNSUPPORTED');
   });
 
   it('i2v by bytes: base64 body, no aspect_ratio, a given ratio is ignored with a warning', () => {
@@ -115,7 +116,7 @@ describe('validateRequest', () => {
       model: '1080p',
       prompt: 'x',
       image: { bytes: png(800, 600) },
-      images: [{ bytes: png(800, 600) }],
+      images: { last: { bytes: png(800, 600) } },
     });
     expect(tail.model.reqKey).toBe('jimeng_i2v_first_tail_v30_1080');
     expect(tail.body.binary_data_base64).toHaveLength(2);
@@ -124,7 +125,7 @@ describe('validateRequest', () => {
         model: '1080p',
         prompt: 'x',
         image: { bytes: png(800, 600) },
-        images: [{ url: 'https://a/b.png' }],
+        images: { last: { url: 'https://a/b.png' } },
       }).code,
     ).toBe('IMAGE_MIXED');
   });
@@ -204,7 +205,7 @@ describe('validateRequest', () => {
         model: 'jimeng_i2v_first_tail_v30',
         prompt: 'x',
         image: { url: 'https://a/1.png' },
-        images: [{ bytes: png(800, 600) }],
+        images: { last: { bytes: png(800, 600) } },
       },
       { urls: 1, files: 1 },
     ],
@@ -215,5 +216,159 @@ describe('validateRequest', () => {
     expect(e.message).not.toMatch(/[\u4e00-\u9fff]/);
     expect(e.toJSON()).toMatchObject({ code, details });
     expect(e.toJSON()).not.toHaveProperty('userMessage');
+  });
+
+  it('seeds: -1 (random) or an integer in [0, 2^31-1]; anything larger is refused', () => {
+    expect(validateRequest({ model: '720p', prompt: 'x', seed: 0 }).body.seed).toBe(0);
+    expect(validateRequest({ model: '720p', prompt: 'x', seed: 2 ** 31 - 1 }).body.seed).toBe(2147483647);
+    expect(validateRequest({ model: '720p', prompt: 'x' }).body.seed).toBe(-1);
+    expect(fails({ model: '720p', prompt: 'x', seed: 2 ** 31 })).toMatchObject({
+      code: 'BAD_SEED',
+      details: { value: 2147483648, min: -1, max: 2147483647 },
+    });
+    expect(fails({ model: '720p', prompt: 'x', seed: 0xffffffff }).code).toBe('BAD_SEED');
+  });
+
+  it('multi-line prompts reach the body unchanged (only surrounding whitespace is trimmed)', () => {
+    const prompt = '第一镜：清晨的港口\n第二镜：海鸥掠过\r\n\n  第三镜：渔船出海';
+    expect(validateRequest({ model: '720p', prompt: `\n ${prompt} \n` }).body.prompt).toBe(prompt);
+  });
+
+  it("first + last frame: two images in that order, the tier's first_tail key", () => {
+    const first = png(800, 600);
+    const last = png(1600, 1200);
+    const v = validateRequest({
+      model: '1080p',
+      prompt: 'x',
+      images: { first: { bytes: first }, last: { bytes: last } },
+    });
+    expect(v.model.reqKey).toBe('jimeng_i2v_first_tail_v30_1080');
+    expect(v.body).toEqual({
+      req_key: 'jimeng_i2v_first_tail_v30_1080',
+      prompt: 'x',
+      seed: -1,
+      frames: 121,
+      binary_data_base64: [first.toString('base64'), last.toString('base64')],
+    });
+    expect(v.warnings).toEqual([]);
+    const urls = validateRequest({
+      model: '720p',
+      prompt: 'x',
+      images: { first: { url: 'https://a/first.png' }, last: { url: 'https://a/last.png' } },
+    });
+    expect(urls.body).toMatchObject({
+      req_key: 'jimeng_i2v_first_tail_v30',
+      image_urls: ['https://a/first.png', 'https://a/last.png'],
+    });
+    // `image` is the first frame too.
+    expect(
+      validateRequest({
+        model: '720p',
+        prompt: 'x',
+        image: { bytes: first },
+        images: { last: { bytes: last } },
+      }).model.reqKey,
+    ).toBe('jimeng_i2v_first_tail_v30');
+  });
+
+  it('first + last frame of different shapes is accepted with a warning', () => {
+    const v = validateRequest({
+      model: '720p',
+      prompt: 'x',
+      images: { first: { bytes: png(800, 600) }, last: { bytes: png(600, 800) } },
+    });
+    expect(v.warnings).toEqual([
+      {
+        code: 'FRAME_RATIOS_DIFFER',
+        details: { firstWidth: 800, firstHeight: 600, lastWidth: 600, lastHeight: 800 },
+      },
+    ]);
+  });
+
+  it('image counts and modes are checked before any network call, with details', () => {
+    const img = { bytes: png(800, 600) };
+    expect(fails({ model: '720p', prompt: 'x', images: { last: img } })).toMatchObject({
+      code: 'IMAGE_REQUIRED',
+      details: { model: 'jimeng_i2v_first_tail_v30', expected: 2, frame: 'first' },
+    });
+    expect(fails({ model: 'pro', prompt: 'x', images: { first: img, last: img } })).toMatchObject({
+      code: 'MODE_UNSUPPORTED',
+      details: { model: 'pro', mode: 'first_last_frame' },
+    });
+    expect(
+      fails({ model: 'jimeng_i2v_first_v30', prompt: 'x', images: { first: img, last: img } }),
+    ).toMatchObject({
+      code: 'IMAGE_COUNT',
+      details: { model: 'jimeng_i2v_first_v30', expected: 1, got: 2 },
+    });
+    expect(fails({ model: 'jimeng_i2v_first_tail_v30', prompt: 'x', image: img })).toMatchObject({
+      code: 'IMAGE_COUNT',
+      details: { model: 'jimeng_i2v_first_tail_v30', expected: 2, got: 1 },
+    });
+    expect(fails({ model: '720p', prompt: 'x', image: img, images: { first: img } })).toMatchObject({
+      code: 'IMAGE_COUNT',
+      details: { expected: 1, got: 2 },
+    });
+  });
+
+  it('camera motion: template and strength (default medium) in the body, one image, 720P only', () => {
+    const img = { url: 'https://a/still.jpg' };
+    const v = validateRequest({
+      model: '720p',
+      prompt: '推进',
+      image: img,
+      camera: { template: 'hitchcock_dolly_in' },
+    });
+    expect(v.body).toEqual({
+      req_key: 'jimeng_i2v_recamera_v30',
+      prompt: '推进',
+      seed: -1,
+      frames: 121,
+      image_urls: ['https://a/still.jpg'],
+      template_id: 'hitchcock_dolly_in',
+      camera_strength: 'medium',
+    });
+    const strong = validateRequest({
+      model: 'jimeng_i2v_recamera_v30',
+      prompt: 'x',
+      image: img,
+      camera: { template: 'robo_arm', strength: 'strong' },
+    });
+    expect(strong.body).toMatchObject({ template_id: 'robo_arm', camera_strength: 'strong' });
+    expect(fails({ model: '720p', prompt: 'x', image: img, camera: { template: 'zoom_in' } })).toMatchObject({
+      code: 'BAD_CAMERA_TEMPLATE',
+      details: { value: 'zoom_in' },
+    });
+    expect(
+      fails({ model: '720p', prompt: 'x', image: img, camera: { template: 'handheld', strength: 'max' } }),
+    ).toMatchObject({
+      code: 'BAD_CAMERA_STRENGTH',
+      details: { value: 'max', allowed: 'weak, medium, strong' },
+    });
+    expect(
+      fails({ model: '1080p', prompt: 'x', image: img, camera: { template: 'handheld' } }),
+    ).toMatchObject({
+      code: 'MODE_UNSUPPORTED',
+      details: { model: '1080p', mode: 'camera' },
+    });
+    expect(fails({ model: '720p', prompt: 'x', camera: { template: 'handheld' } })).toMatchObject({
+      code: 'IMAGE_REQUIRED',
+      details: { model: 'jimeng_i2v_recamera_v30', expected: 1 },
+    });
+    expect(fails({ model: 'jimeng_i2v_recamera_v30', prompt: 'x', image: img })).toMatchObject({
+      code: 'CAMERA_REQUIRED',
+      details: { model: 'jimeng_i2v_recamera_v30' },
+    });
+    expect(
+      fails({ model: 'jimeng_i2v_first_v30', prompt: 'x', image: img, camera: { template: 'handheld' } }),
+    ).toMatchObject({
+      code: 'CAMERA_NOT_ALLOWED',
+      details: { model: 'jimeng_i2v_first_v30' },
+    });
+  });
+
+  it('a catalog with other prices validates the same way and reports its price', () => {
+    const catalog = createModelCatalog({ jimeng_t2v_v30: 0.28 });
+    expect(validateRequest({ model: '720p', prompt: 'x' }, catalog).model.pricePerSecond).toBe(0.28);
   });
 });

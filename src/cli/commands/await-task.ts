@@ -2,7 +2,8 @@
 import type { JimengClient, WaitResult } from '../../jimeng/client.js';
 import { intOption } from '../args.js';
 import { finish } from '../finish.js';
-import { progressReporter } from '../progress.js';
+import { systemClock } from '../io.js';
+import { startProgress } from '../progress.js';
 import type { CommandContext } from './command.js';
 
 export async function awaitTask(
@@ -11,9 +12,14 @@ export async function awaitTask(
   reqKey: string,
   ctx: CommandContext,
   command: string,
+  initialStatus: string,
 ): Promise<number> {
   const timeoutS = intOption('timeout', ctx.args.values.timeout, command);
-  const progress = progressReporter(ctx.io.stderr);
+  const progress = startProgress({
+    stream: ctx.io.stderr,
+    clock: ctx.io.clock ?? systemClock,
+    initialStatus,
+  });
   let result: WaitResult;
   try {
     result = await client.wait(taskId, reqKey, {

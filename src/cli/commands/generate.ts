@@ -39,5 +39,5 @@ export async function generate(
   if (!values.wait && !values.out) {
     return finish(client, { status: 'in_queue' }, { ...submitted, json: ctx.json }, ctx);
   }
-  return awaitTask(client, submitted.taskId, submitted.reqKey, ctx, command);
+  return awaitTask(client, submitted.taskId, submitted.reqKey, ctx, command, 'submitted');
 }

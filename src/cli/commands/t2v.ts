@@ -4,6 +4,7 @@ import type { CommandContext } from './command.js';
 import { generate } from './generate.js';
 
 export function t2vCommand(ctx: CommandContext): Promise<number> {
-  if (ctx.args.values.image) throw new UsageError('IMAGE_WITH_T2V', {}, 't2v');
+  const { image, last, camera } = ctx.args.values;
+  if (image || last || camera) throw new UsageError('IMAGE_WITH_T2V', {}, 't2v');
   return generate('t2v', ctx, {});
 }

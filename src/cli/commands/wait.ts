@@ -18,5 +18,5 @@ export async function waitCommand(ctx: CommandContext): Promise<number> {
   if (result.status !== 'in_queue' && result.status !== 'generating') {
     return finish(client, result, { taskId, reqKey, outFile: values.out, json: ctx.json }, ctx);
   }
-  return awaitTask(client, taskId, reqKey, ctx, 'wait');
+  return awaitTask(client, taskId, reqKey, ctx, 'wait', result.status);
 }

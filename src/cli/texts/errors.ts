@@ -3,6 +3,17 @@ import type { JimengError, JimengErrorCode } from '../../jimeng/errors.js';
 
 type D = Record<string, string | number | undefined>;
 
+const MODE_ZH: Record<string, string> = {
+  text: '文生视频',
+  first_frame: '首帧图生视频',
+  first_last_frame: '首尾帧',
+  camera: '运镜',
+};
+const MODE_HINT: Record<string, string> = {
+  first_last_frame: '首尾帧请用 720p 或 1080p。',
+  camera: '运镜请用 720p。',
+};
+
 const TEXT: Record<JimengErrorCode, (d: D, e: JimengError) => string> = {
   CONTENT_RISK_INPUT_TEXT: () => '描述文字未通过内容审核 (input text risk)，请改写描述。',
   CONTENT_RISK_INPUT_IMAGE: () => '图片未通过内容审核 (input image risk / copyright)，请换一张图片。',
@@ -25,6 +36,14 @@ const TEXT: Record<JimengErrorCode, (d: D, e: JimengError) => string> = {
   BAD_SEED: (d) => `随机种子 ${d.value} 无效 (seed)：-1 表示随机，或 0 到 ${d.max} 的整数。`,
   BAD_MODEL: (d) => `不认识的模型「${d.model}」(unknown model)，可选：${d.allowed} 或完整的 req_key。`,
   BAD_TASK_ID: () => '缺少任务号 (missing task id)。',
+  MODE_UNSUPPORTED: (d) =>
+    `档位 ${d.model} 没有${MODE_ZH[String(d.mode)] ?? d.mode}模型 (mode unsupported)：${MODE_HINT[String(d.mode)] ?? '换一个档位。'}`,
+  CAMERA_REQUIRED: (d) =>
+    `模型 ${d.model} 需要运镜模板 (camera template required)：加 --camera <模板>，见 jimeng models。`,
+  CAMERA_NOT_ALLOWED: (d) =>
+    `模型 ${d.model} 不支持运镜 (no camera motion)：运镜只有 720p（jimeng_i2v_recamera_v30）。`,
+  BAD_CAMERA_TEMPLATE: (d) => `不认识的运镜模板「${d.value}」(unknown template)，可选：${d.allowed}。`,
+  BAD_CAMERA_STRENGTH: (d) => `运镜强度「${d.value}」无效 (camera strength)，可选：${d.allowed}。`,
   IMAGE_REQUIRED: (d) => `模型 ${d.model} 需要 ${d.expected} 张图片 (image required)，用 --image 指定。`,
   IMAGE_NOT_ALLOWED: (d) => `模型 ${d.model} 只做文生视频，不能带图片 (no image)；图生视频请用 i2v。`,
   IMAGE_COUNT: (d) => `模型 ${d.model} 需要 ${d.expected} 张图片，收到 ${d.got} 张 (image count)。`,
@@ -40,6 +59,7 @@ const TEXT: Record<JimengErrorCode, (d: D, e: JimengError) => string> = {
   IMAGE_URL: (d) => `第 ${Number(d.index) + 1} 张图片的链接必须是 http(s) 网址 (image url)：${d.url}`,
   IMAGE_MIXED: () => '多张图片须都是链接或都是本地文件，不能混用 (mixed image sources)。',
   MISSING_CREDENTIALS: () => '缺少 AK/SK (missing credentials)：设置 VOLC_ACCESSKEY 和 VOLC_SECRETKEY。',
+  BAD_PRICE: (d) => `价格配置有误 (bad price)：${d.model} = ${d.value}，须是已知 req_key 和不小于 0 的数。`,
   NETWORK: (_d, e) =>
     e.maybeCreated
       ? '提交时连接中断 (connection lost after sending)：任务可能已经创建，为免重复扣费没有重试；稍后用 jimeng status 查看，或到控制台核对。'

@@ -1,5 +1,6 @@
 /** Task status names for progress lines and results. */
 export const STATUS_ZH: Readonly<Record<string, string>> = {
+  submitted: '已提交',
   in_queue: '排队中',
   generating: '生成中',
   done: '已完成',

@@ -17,7 +17,7 @@ const SENTENCE: Record<UsageError['code'], (d: D) => string> = {
   UNEXPECTED_VALUE: (d) => `选项 ${d.option} 不带值 (takes no value)。`,
   MISSING_PROMPT: () => '缺少视频描述 (missing prompt)。',
   MISSING_IMAGE: () => 'i2v 需要 --image <文件路径或链接> (missing --image)。',
-  IMAGE_WITH_T2V: () => 't2v 不接受图片，请用 i2v (use i2v for images)。',
+  IMAGE_WITH_T2V: () => 't2v 不接受图片或运镜，请用 i2v (use i2v for images and camera motion)。',
   NOT_AN_INTEGER: (d) => `${d.option} 需要整数 (expects an integer)，收到 "${d.value}"。`,
   UNREADABLE_FILE: (d) => `读不到文件 ${d.path} (cannot read: ${d.reason})。`,
   MISSING_MODEL: () => '需要 --model（720p、1080p、pro 或提交时的 req_key）(missing --model)。',
