@@ -5,10 +5,12 @@ import { Bot } from './bot/bot.js';
 import { presenterFor } from './bot/presenter.js';
 import { botServices } from './bot/services.js';
 import { textsFor } from './bot/texts/index.js';
+import { storeThreadMemory } from './bot/thread-memory.js';
 import { VideoRequests } from './bot/video-requests.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { JimengClient } from './jimeng/client.js';
+import { createModelCatalog } from './jimeng/model-catalog.js';
 import { singleAccount } from './jobs/jimeng-access.js';
 import { JobRunner } from './jobs/runner.js';
 import { Messenger } from './lark/messenger.js';
@@ -62,7 +64,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     logger: log,
   });
   const metrics = new Metrics(store);
+  const catalog = createModelCatalog(config.jimeng.prices);
   const jimeng = new JimengClient({
+    catalog,
     accessKeyId: config.jimeng.accessKeyId,
     secretAccessKey: config.jimeng.secretAccessKey,
     endpoint: config.jimeng.endpoint,
@@ -77,6 +81,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     appSecret: config.lark.appSecret,
     domain: config.lark.domain,
     logger: log.child({ component: 'lark' }),
+    threads: storeThreadMemory(store),
     ...(opts.larkRetryBaseMs !== undefined ? { baseDelayMs: opts.larkRetryBaseMs } : {}),
   });
   const texts = textsFor(config.locale);
@@ -91,7 +96,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     taskTimeoutMs: config.jimeng.taskTimeoutMinutes * 60_000,
     ...(opts.minPollMs !== undefined ? { minPollMs: opts.minPollMs } : {}),
     ...(opts.busyRetryMs !== undefined ? { busyRetryMs: opts.busyRetryMs } : {}),
-    ...(opts.deliveryRetryMs !== undefined ? { deliveryRetryMs: opts.deliveryRetryMs } : {}),
+    deliveryAttempts: config.delivery.maxAttempts,
+    deliveryRetryMs: opts.deliveryRetryMs ?? config.delivery.retrySeconds * 1000,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
@@ -101,17 +107,18 @@ export async function createApp(opts: AppOptions): Promise<App> {
     ratio: config.jimeng.defaultRatio,
   };
   const now = () => opts.clock?.now() ?? Date.now();
-  const videos = new VideoRequests({ messenger, defaults, onQueued: () => runner.wake() });
+  const videos = new VideoRequests({ messenger, catalog, defaults, onQueued: () => runner.wake() });
   const bot = new Bot({
     store,
     messenger,
-    services: botServices({ store, videos, defaults, now, onJobsChanged: () => runner.wake() }),
+    services: botServices({ store, catalog, videos, defaults, now, onJobsChanged: () => runner.wake() }),
     texts,
     policy: config.quota,
     timezone: config.quota.timezone,
     admins: config.admins,
     onJobsChanged: () => runner.wake(),
     metrics,
+    maxEventAgeMs: config.lark.maxEventAgeHours * 3_600_000,
     logger: log.child({ component: 'bot' }),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
@@ -135,6 +142,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       ...(config.lark.encryptKey ? { encryptKey: config.lark.encryptKey } : {}),
       onEvent: bot.onEvent,
       maxBodyBytes: config.lark.maxBodyBytes,
+      maxAgeMs: config.lark.maxEventAgeHours * 3_600_000,
       logger: log.child({ component: 'receiver' }),
     });
     koa.use(receiver.routes()).use(receiver.allowedMethods());

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`config error: ${err.message}\n`);
+      for (const p of err.problems) process.stderr.write(`config error: ${p.message}\n`);
       process.exit(2);
     }
     throw err;

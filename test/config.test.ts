@@ -14,6 +14,12 @@ const PROD = {
   VOLC_SECRETKEY: 'secret-key-value',
 };
 
+function file(json: object): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'cfg-')), 'config.json');
+  writeFileSync(path, JSON.stringify(json));
+  return path;
+}
+
 function errorOf(env: Record<string, string>): ConfigError {
   try {
     loadConfig(env);
@@ -89,6 +95,56 @@ describe('loadConfig', () => {
     expect(e.message).not.toContain('\n');
     for (const secret of ['app-secret-value', 'secret-key-value', 'encrypt-key-value'])
       expect(e.message).not.toContain(secret);
+  });
+
+  it('reports every missing or malformed setting at once, one line each', () => {
+    const e = errorOf({
+      LARK_APP_ID: 'cli_a1b2c3d4e5',
+      PORT: 'eighty',
+      BOT_ADMINS: 'alice',
+      JIMENG_ENDPOINT: 'nope',
+    });
+    expect(e.problems.map((p) => p.setting)).toEqual([
+      'PORT',
+      'JIMENG_ENDPOINT',
+      'BOT_ADMINS',
+      'LARK_APP_SECRET',
+      'LARK_VERIFICATION_TOKEN',
+      'VOLC_ACCESSKEY',
+      'VOLC_SECRETKEY',
+    ]);
+    expect(e.message.split('\n')).toHaveLength(7);
+  });
+
+  it('checks that the dedup window covers the replay age limit, and the price table', () => {
+    expect(errorOf({ ...PROD, CONFIG_FILE: file({ lark: { maxEventAgeHours: 30 } }) }).setting).toBe(
+      'retention.dedupHours',
+    );
+    expect(errorOf({ CONFIG_FILE: file({ jimeng: { prices: { jimeng_t2v_v30_pro: 1 } } }) }).message).toMatch(
+      /^jimeng\.prices: .*jimeng_t2v_v30_pro/,
+    );
+    expect(
+      loadConfig({ CONFIG_FILE: file({ jimeng: { prices: { jimeng_t2v_v30: 0.28 } } }) }).jimeng.prices,
+    ).toEqual({
+      jimeng_t2v_v30: 0.28,
+    });
+  });
+
+  it('with only LARK_APP_ID set, the start lists everything missing and exits 2', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH, LARK_APP_ID: 'cli_a1b2c3d4e5' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.map((l) => l.split(':')[1]?.trim())).toEqual([
+      'LARK_APP_SECRET',
+      'LARK_VERIFICATION_TOKEN',
+      'VOLC_ACCESSKEY',
+      'VOLC_SECRETKEY',
+    ]);
+    for (const l of lines) expect(l).toMatch(/^config error: /);
   });
 
   it('the process refuses to start with one line and exit code 2', () => {

@@ -5,9 +5,11 @@ import type { Messenger } from '../lark/messenger.js';
 import { type Logger, silentLogger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { QuotaPolicy, StorePort } from '../store/port.js';
-import { handleCardAction } from './card-actions.js';
+import { takeCardAction } from './card-actions.js';
 import type { BotServices } from './commands/command.js';
+import { DropLog } from './drop-log.js';
 import { handleMessage } from './handle-message.js';
+import { onRecalled } from './recalls.js';
 import { parseCommand } from './router.js';
 import type { Texts } from './texts/texts.js';
 
@@ -27,6 +29,12 @@ export interface BotOptions {
   clock?: Clock;
   /** Messages handled at once (each may fetch an image from Feishu). Default 16. */
   concurrency?: number;
+  /**
+   * Deliveries created longer ago than this (ms) are dropped as replays. Feishu re-pushes for ~7.1 h; the
+   * store remembers message ids for longer (the config checks), so anything older cannot be told from a
+   * replay once its dedup record is gone. Default 12 h.
+   */
+  maxEventAgeMs?: number;
 }
 
 /** How long a handler holds an inbox item before another may take it (a crash mid-handling). */
@@ -47,6 +55,8 @@ export class Bot {
   private readonly log: Logger;
   private readonly clock: Clock;
   private readonly work: KeyedQueue;
+  private readonly drops: DropLog;
+  private readonly maxAgeMs: number;
   private drainTimer: TimerHandle | undefined;
   private stopped = false;
 
@@ -55,6 +65,8 @@ export class Bot {
     this.log = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
     this.botOpenId = options.botOpenId;
+    this.maxAgeMs = options.maxEventAgeMs ?? 12 * 3_600_000;
+    this.drops = new DropLog(this.log, () => this.clock.now());
     this.work = new KeyedQueue({
       concurrency: options.concurrency ?? 16,
       onError: (err, key) => this.log.error({ err, messageId: key }, 'handling a message failed'),
@@ -64,26 +76,43 @@ export class Bot {
   /** The receiver's handler: quick (one group-committed write), never waits for Jimeng. */
   onEvent: ChatEventHandler = async (evt: ChatEvent) => {
     const count = (outcome: string) => this.o.metrics?.events.inc({ outcome });
+    const now = this.clock.now();
     if (evt.type === 'other') {
       count(evt.reason);
+      if (evt.ageMs !== undefined)
+        this.drops.drop(
+          evt.reason,
+          { ageHours: Math.round(evt.ageMs / 36e5) },
+          'dropped a replayed delivery (its signature time is too old)',
+        );
+      evt.ack();
+      return;
+    }
+    const created =
+      evt.type === 'message'
+        ? evt.message.createTime
+        : evt.type === 'cardAction'
+          ? evt.action.createTime
+          : now;
+    if (created > 0 && now - created > this.maxAgeMs) {
+      // Older than Feishu ever re-delivers, so older than the dedup window may remember: a replay.
+      count('stale');
+      this.drops.drop(
+        'stale',
+        { type: evt.type, ageHours: Math.round((now - created) / 36e5) },
+        'dropped a delivery older than Feishu re-pushes (a replay?)',
+      );
+      evt.ack();
+      return;
+    }
+    if (evt.type === 'recalled') {
+      count('recalled');
+      if (await onRecalled(this.o.store, evt.messageId, now, this.log)) this.o.onJobsChanged();
       evt.ack();
       return;
     }
     if (evt.type === 'cardAction') {
-      const { action } = evt;
-      const fresh = await this.o.store.accept({
-        id: action.eventId,
-        kind: 'cardAction',
-        receivedAt: this.clock.now(),
-        payload: action,
-      });
-      if (!fresh) {
-        count('duplicate');
-        evt.ack();
-        return;
-      }
-      count('card_action');
-      const answer = await handleCardAction(
+      const answer = await takeCardAction(
         {
           store: this.o.store,
           texts: this.o.texts,
@@ -91,10 +120,10 @@ export class Bot {
           now: () => this.clock.now(),
           onChange: this.o.onJobsChanged,
         },
-        action,
+        evt.action,
       );
-      await this.o.store.finishInbox(action.eventId);
-      evt.ack(answer);
+      count(answer ? 'card_action' : 'duplicate');
+      evt.ack(answer ?? undefined);
       return;
     }
     const msg = evt.message;

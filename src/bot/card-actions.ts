@@ -12,6 +12,26 @@ export interface CardActionOptions {
 }
 
 /**
+ * A card callback as it arrives: deduplicated on its event id (a re-delivered callback changes nothing
+ * twice), answered, and done. Null for a duplicate.
+ */
+export async function takeCardAction(
+  o: CardActionOptions,
+  action: CardAction,
+): Promise<CardActionAnswer | null> {
+  const fresh = await o.store.accept({
+    id: action.eventId,
+    kind: 'cardAction',
+    receivedAt: o.now(),
+    payload: action,
+  });
+  if (!fresh) return null;
+  const answer = await handleCardAction(o, action);
+  await o.store.finishInbox(action.eventId);
+  return answer;
+}
+
+/**
  * A click on one of the bot's cards, answered within Feishu's 3 s with a toast. The click's `value` says
  * what to do: `{ action, job }`. Only quick store steps happen here; any real work is queued.
  */

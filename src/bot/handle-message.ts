@@ -38,11 +38,11 @@ export async function handleMessage(o: MessageHandlerOptions, msg: ChatMessage):
     { messageId: msg.messageId, user: msg.senderOpenId, chatId: msg.chatId, command: parsed.type },
     `message ${msg.messageId}: ${parsed.type}`,
   );
-  const uuid = idempotencyKey(msg.messageId, 'r');
+  const opts = { uuid: idempotencyKey(msg.messageId, 'r'), inThread: true, chatId: msg.chatId };
   const send = async (reply: Reply) => {
     if (!reply) return;
-    if ('card' in reply) await o.messenger.replyCard(msg.messageId, reply.card, { uuid, inThread: true });
-    else await o.messenger.replyText(msg.messageId, reply.text, { uuid, inThread: true });
+    if ('card' in reply) await o.messenger.replyCard(msg.messageId, reply.card, opts);
+    else await o.messenger.replyText(msg.messageId, reply.text, opts);
   };
   await withBoundary(
     o.log,

@@ -8,6 +8,7 @@ export function presenterFor(t: Texts): JobPresenter {
   return {
     card: (job: Job, ctx) => jobCard(job, viewOf(job, ctx.queuePosition), t),
     failureText: (job) => `❌ ${t.card.failed(job)}`,
+    inChat: (job) => t.videoInChat(job.userOpenId, job.id),
     linkOnly: (_job, url) => t.linkOnly(url),
   };
 }

@@ -1,4 +1,4 @@
-import { MODELS } from '../jimeng/models.js';
+import type { ModelCatalog } from '../jimeng/models.js';
 import type { StorePort } from '../store/port.js';
 import { cancelJob } from './cancel-job.js';
 import type { BotServices } from './commands/command.js';
@@ -7,6 +7,7 @@ import type { VideoRequests } from './video-requests.js';
 
 export interface ServicesOptions {
   store: StorePort;
+  catalog: ModelCatalog;
   videos: VideoRequests;
   defaults: BotServices['defaults'];
   now(): number;
@@ -16,7 +17,7 @@ export interface ServicesOptions {
 
 /** What the commands get from the rest of the bot. */
 export function botServices(o: ServicesOptions): BotServices {
-  const listed = MODELS.filter((m) => m.documented);
+  const listed = o.catalog.list().filter((m) => m.documented);
   return {
     defaults: o.defaults,
     pricesByTier() {

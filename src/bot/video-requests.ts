@@ -1,6 +1,6 @@
 import { isJimengError } from '../jimeng/errors.js';
 import { imageInfo } from '../jimeng/image-info.js';
-import { type ModelInfo, priceOf, resolveModel } from '../jimeng/models.js';
+import type { ModelCatalog, ModelInfo } from '../jimeng/models.js';
 import { validateRequest } from '../jimeng/validate.js';
 import type { ChatMessage } from '../lark/events.js';
 import type { Messenger } from '../lark/messenger.js';
@@ -12,6 +12,8 @@ import type { VideoArgs } from './parse/video-args.js';
 
 export interface VideoRequestsOptions {
   messenger: Pick<Messenger, 'getMessage' | 'downloadImage'>;
+  /** The models with the configured prices. */
+  catalog: ModelCatalog;
   defaults: { model: '720p' | '1080p' | 'pro'; duration: 5 | 10; ratio: string };
   /** A job was queued: the runner takes it from here (its card is the answer). */
   onQueued(jobId: string): void;
@@ -47,18 +49,20 @@ export class VideoRequests {
     const ratio = image ? undefined : (args.ratio ?? this.o.defaults.ratio);
     let model: ModelInfo;
     try {
-      model = validateRequest({
-        model: resolveModel(tier, !!image).reqKey,
-        prompt: args.prompt,
-        duration,
-        ...(ratio ? { ratio } : {}),
-        ...(args.seed !== undefined ? { seed: args.seed } : {}),
-        ...(image ? { image: { bytes: image.bytes } } : {}),
-      }).model;
+      model = validateRequest(
+        {
+          model: tier,
+          prompt: args.prompt,
+          duration,
+          ...(ratio ? { ratio } : {}),
+          ...(args.seed !== undefined ? { seed: args.seed } : {}),
+          ...(image ? { image: { bytes: image.bytes } } : {}),
+        },
+        this.o.catalog,
+      ).model;
     } catch (err) {
       if (!isJimengError(err)) throw err;
-      const details = (err as { details?: Record<string, string | number> }).details;
-      return { text: t.invalidRequest(err.code, details) };
+      return { text: t.invalidRequest(err.code, err.details) };
     }
 
     const draft: JobDraft = {
@@ -86,7 +90,7 @@ export class VideoRequests {
           }
         : {}),
       day: dayOf(ctx.now, ctx.timezone),
-      costYuan: priceOf(model, duration),
+      costYuan: this.o.catalog.priceOf(model, duration),
     };
     const r = await store.createJob(draft, ctx.policy, {
       now: ctx.now,

@@ -1,18 +1,23 @@
 import type { Clock } from '../clock.js';
-import { idempotencyKey } from '../lark/idempotency-key.js';
 import { isLarkApiError } from '../lark/lark-error.js';
 import type { Messenger } from '../lark/messenger.js';
 import type { Logger } from '../log.js';
 import type { StorePort } from '../store/port.js';
 import type { Job } from '../store/records.js';
 import { backoffMs } from './backoff.js';
+import type { Failures } from './failures.js';
+import { jobError } from './job-error.js';
+import { type JobReplies, ReplyTargetRecalled } from './job-replies.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { JobPresenter } from './presenter.js';
 import { Pump } from './pump.js';
 
 export interface CardOwnerOptions {
   store: StorePort;
-  messenger: Pick<Messenger, 'replyCard' | 'patchCard' | 'replyText'>;
+  messenger: Pick<Messenger, 'patchCard'>;
+  /** Where the first card (and a failure told in text) goes: the thread, or the chat. */
+  replies: JobReplies;
+  failures: Failures;
   presenter: JobPresenter;
   clock: Clock;
   log: Logger;
@@ -75,21 +80,42 @@ export class CardOwner {
   private async send(job: Job): Promise<void> {
     const { store, messenger, presenter, clock } = this.o;
     const now = clock.now();
+    if (job.undeliverable) {
+      await store.cardSent(job.id, { ok: true, version: job.card.version }, now);
+      return;
+    }
     const queuePosition = job.state === 'queued' ? await store.queuePosition(job.id) : 0;
     const card = presenter.card(job, { queuePosition, now });
     try {
       let messageId = job.card.messageId;
       if (messageId) await messenger.patchCard(messageId, card);
-      else
-        messageId = (
-          await messenger.replyCard(job.messageId, card, {
-            uuid: idempotencyKey(job.sourceId, 'card'),
-            inThread: true,
-          })
-        ).messageId;
+      else messageId = (await this.o.replies.send(job, { kind: 'card', card }, 'card')).messageId;
       await store.cardSent(job.id, { ok: true, version: job.card.version, messageId }, clock.now());
       if (FINAL.has(job.state)) this.o.onFinalSent?.(job);
     } catch (err) {
+      if (err instanceof ReplyTargetRecalled) {
+        // The command was recalled before its job reached Jimeng: taken back, refunded, nothing spent.
+        const at = clock.now();
+        const cancelled = await store.transition(
+          job.id,
+          {
+            from: ['queued'],
+            to: 'cancelled',
+            charge: 'refund',
+            error: jobError('CANCELLED_RECALLED'),
+            set: { answeredAt: at },
+          },
+          at,
+        );
+        await store.cardSent(job.id, { ok: true, version: job.card.version }, at);
+        this.o.failures.onChange(cancelled);
+        return;
+      }
+      if (isLarkApiError(err) && err.code === 'BOT_NOT_IN_CHAT') {
+        await store.cardSent(job.id, { ok: true, version: job.card.version }, clock.now());
+        await this.o.failures.undeliverable(job, 'the bot is not in the chat (230002)');
+        return;
+      }
       // The user must learn that it failed even when the card cannot say so: answer in text (once: the
       // uuid is the job's), and go on trying to bring the card up to date.
       if (job.state === 'failed') await this.answerInText(job);
@@ -110,10 +136,7 @@ export class CardOwner {
 
   private async answerInText(job: Job): Promise<void> {
     try {
-      await this.o.messenger.replyText(job.messageId, this.o.presenter.failureText(job), {
-        uuid: idempotencyKey(job.sourceId, 'final'),
-        inThread: true,
-      });
+      await this.o.replies.send(job, { kind: 'text', text: this.o.presenter.failureText(job) }, 'final');
       this.o.onFinalSent?.(job);
     } catch (err) {
       this.o.log.error({ err, jobId: job.id }, 'could not tell the user about a failure either; will retry');

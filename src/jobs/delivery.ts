@@ -1,5 +1,4 @@
 import type { Clock } from '../clock.js';
-import { idempotencyKey } from '../lark/idempotency-key.js';
 import { isLarkApiError } from '../lark/lark-error.js';
 import type { Messenger } from '../lark/messenger.js';
 import type { Logger } from '../log.js';
@@ -11,13 +10,15 @@ import { backoffMs } from './backoff.js';
 import type { Failures } from './failures.js';
 import { jobError } from './job-error.js';
 import { logState } from './job-log.js';
+import type { JobReplies } from './job-replies.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { JobPresenter } from './presenter.js';
 import { Pump } from './pump.js';
 
 export interface DeliveryOptions {
   store: StorePort;
-  messenger: Pick<Messenger, 'uploadVideo' | 'replyMedia' | 'replyText'>;
+  messenger: Pick<Messenger, 'uploadVideo'>;
+  replies: JobReplies;
   presenter: JobPresenter;
   failures: Failures;
   clock: Clock;
@@ -86,11 +87,12 @@ export class Delivery {
         fileKey = await messenger.uploadVideo(bytes, `${job.id}.mp4`, job.duration * 1000);
         await store.transition(job.id, { from: ['running'], set: { fileKey } }, clock.now());
       }
-      await messenger.replyMedia(job.messageId, fileKey, {
-        uuid: idempotencyKey(job.sourceId, 'video'),
-        inThread: true,
-      });
+      await this.o.replies.send({ ...job, fileKey }, { kind: 'media', fileKey }, 'video');
     } catch (err) {
+      if (isLarkApiError(err) && err.code === 'BOT_NOT_IN_CHAT') {
+        await this.o.failures.undeliverable(job, 'the bot is not in the chat (230002)');
+        return;
+      }
       await this.retryOrGiveUp({ ...job, ...(fileKey ? { fileKey } : {}) }, err);
       return;
     }
@@ -133,10 +135,7 @@ export class Delivery {
   /** The video could not be re-hosted: the link is the answer, while it still works. */
   private async answerWithLink(job: Job, url: string, why: string): Promise<void> {
     this.o.log.warn({ jobId: job.id, why }, 'answering with the video link');
-    await this.o.messenger.replyText(job.messageId, this.o.presenter.linkOnly(job, url), {
-      uuid: idempotencyKey(job.sourceId, 'link'),
-      inThread: true,
-    });
+    await this.o.replies.send(job, { kind: 'text', text: this.o.presenter.linkOnly(job, url) }, 'link');
     await this.delivered(job, true);
   }
 

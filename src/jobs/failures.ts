@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import type { ChargeEffect, StorePort } from '../store/port.js';
 import type { Job, JobError, JobState } from '../store/records.js';
 import { logState } from './job-log.js';
@@ -8,6 +9,7 @@ export interface FailuresOptions {
   store: StorePort;
   clock: Clock;
   log: Logger;
+  metrics?: Metrics;
   /** After a job failed: its card must show it, a slot may be free. */
   onFailed(job: Job): void;
 }
@@ -18,6 +20,11 @@ export interface FailuresOptions {
  */
 export class Failures {
   constructor(private readonly o: FailuresOptions) {}
+
+  /** A job ended some other way (cancelled): the same follow-ups as a failure. */
+  onChange(job?: Job): void {
+    if (job) this.o.onFailed(job);
+  }
 
   async fail(
     job: Job,
@@ -38,5 +45,34 @@ export class Failures {
     });
     this.o.onFailed(failed);
     return failed;
+  }
+
+  /**
+   * Nothing can reach the job's chat (the bot was removed from it): one log line, a metric, and no more
+   * sends. A job not yet at Jimeng is cancelled and refunded; a running one ends now (its task is billed
+   * whatever happens; waiting for a video nobody can receive only spends calls).
+   */
+  async undeliverable(job: Job, reason: string): Promise<void> {
+    const now = this.o.clock.now();
+    this.o.metrics?.undeliverable.inc();
+    this.o.log.error(
+      { jobId: job.id, chatId: job.chatId, reason },
+      `job ${job.id} is undeliverable: ${reason}; nothing more is sent`,
+    );
+    const error = { code: 'UNDELIVERABLE', detail: reason };
+    const set = { undeliverable: reason, answeredAt: now };
+    const done =
+      (await this.o.store.transition(
+        job.id,
+        { from: ['queued'], to: 'cancelled', charge: 'refund', error, set },
+        now,
+      )) ??
+      (await this.o.store.transition(job.id, { from: ['running'], to: 'failed', error, set }, now)) ??
+      (await this.o.store.transition(
+        job.id,
+        { from: ['submitting', 'delivered', 'failed', 'cancelled'], set },
+        now,
+      ));
+    if (done) this.o.onFailed(done);
   }
 }

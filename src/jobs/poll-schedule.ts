@@ -68,7 +68,11 @@ function estimateDelay(estimateMs: number, elapsedMs: number, floor: number): nu
  * the middle (a late look, the budget being shared, must not teach the estimate that generation is
  * slower than it is).
  */
-export function observedDuration(submittedAt: number, lastNotDoneAt: number | undefined, doneSeenAt: number): number {
+export function observedDuration(
+  submittedAt: number,
+  lastNotDoneAt: number | undefined,
+  doneSeenAt: number,
+): number {
   return ((lastNotDoneAt ?? submittedAt) + doneSeenAt) / 2 - submittedAt;
 }
 
@@ -78,7 +82,13 @@ export function movedEnough(before: Estimate, after: Estimate): boolean {
 }
 
 /** When a running task should be looked at under a new estimate (never later than it already is). */
-export function rescheduled(submittedAt: number, nextPollAt: number, est: Estimate, o: ScheduleOptions, now: number): number {
+export function rescheduled(
+  submittedAt: number,
+  nextPollAt: number,
+  est: Estimate,
+  o: ScheduleOptions,
+  now: number,
+): number {
   const elapsed = now - submittedAt;
   return Math.min(nextPollAt, now + estimateDelay(est.ms, elapsed, o.minPollMs));
 }

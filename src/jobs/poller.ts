@@ -9,7 +9,16 @@ import type { JimengAccess } from './jimeng-access.js';
 import { jobError } from './job-error.js';
 import { logState } from './job-log.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { firstPollDelay, learnEstimate, nextPollDelay, observedDuration } from './poll-schedule.js';
+import {
+  type Estimate,
+  firstLookDelay,
+  learn,
+  movedEnough,
+  nextLookDelay,
+  observedDuration,
+  priorEstimate,
+  rescheduled,
+} from './poll-schedule.js';
 import { Pump } from './pump.js';
 
 export interface PollerOptions {
@@ -23,6 +32,10 @@ export interface PollerOptions {
   minPollMs: number;
   /** Give up on a task after this long. */
   taskTimeoutMs: number;
+  /** Retryable get-result failures in a row (5xx, network) before the job fails. Default 5. */
+  maxPollErrors?: number;
+  /** The early look after submit. Default 3 s. */
+  earlyLookMs?: number;
   /** Polls at once (each is one call from the account's shared QPS). Default 2. */
   concurrency?: number;
   /** A video exists: deliver it. */
@@ -41,12 +54,14 @@ export class Poller {
   private readonly queue: KeyedQueue;
   private readonly pump: Pump;
   private stopped = false;
-  private estimateMs: number;
+  private estimateNow: Estimate;
   /** When each running task last answered "not yet" (for the estimate). */
   private readonly lastNotDone = new Map<string, number>();
+  /** While nothing has been observed: the task that looks at doubling intervals. */
+  private scoutId: string | undefined;
 
   constructor(private readonly o: PollerOptions) {
-    this.estimateMs = o.expectedGenerationMs;
+    this.estimateNow = priorEstimate(o.expectedGenerationMs);
     this.queue = new KeyedQueue({
       concurrency: o.concurrency ?? 2,
       onError: (err, key) => o.log.error({ err, jobId: key }, 'poll crashed'),
@@ -54,13 +69,13 @@ export class Poller {
     this.pump = new Pump(this.o.clock, this.o.log, 'polls', () => this.run());
   }
 
-  /** When a new task's first look is due. */
+  /** When a new task's first (early) look is due. */
   firstPollAt(now: number): number {
-    return now + firstPollDelay(this.estimateMs, this.o);
+    return now + firstLookDelay(this.o);
   }
 
-  get estimate(): number {
-    return this.estimateMs;
+  get estimate(): Estimate {
+    return this.estimateNow;
   }
 
   wake(): void {
@@ -100,7 +115,20 @@ export class Poller {
       r = await this.o.jimeng.client(job.account).getResult(job.taskId, job.reqKey);
     } catch (err) {
       const code = isJimengError(err) ? err.code : 'NETWORK';
-      this.o.log.warn({ jobId: job.id, taskId: job.taskId, code }, 'get-result failed; will poll again');
+      const errors = (job.pollErrors ?? 0) + 1;
+      if (errors >= (this.o.maxPollErrors ?? 5)) {
+        // A run of failures (5xx, no answer): the task is as good as lost; the quota comes back.
+        await this.o.failures.fail(
+          job,
+          ['running'],
+          jobError(code === 'INTERNAL' ? 'POLL_FAILED' : code, { detail: String(err) }),
+        );
+        return;
+      }
+      this.o.log.warn(
+        { jobId: job.id, taskId: job.taskId, code, errors },
+        'get-result failed; will poll again',
+      );
       const at = clock.now();
       await store.transition(
         job.id,
@@ -108,7 +136,7 @@ export class Poller {
           from: ['running'],
           set: {
             polls: job.polls + 1,
-            pollErrors: (job.pollErrors ?? 0) + 1,
+            pollErrors: errors,
             nextPollAt: at + Math.max(this.delay(job, at), 10_000),
           },
           release: 'poll',
@@ -142,8 +170,9 @@ export class Poller {
     }
     const notDone = this.lastNotDone.get(job.id);
     this.lastNotDone.delete(job.id);
+    if (this.scoutId === job.id) this.scoutId = undefined;
     if (r.status === 'done' && r.videoUrl) {
-      this.estimateMs = learnEstimate(this.estimateMs, observedDuration(job.submittedAt ?? at, notDone, at));
+      await this.observe(observedDuration(job.submittedAt ?? at, notDone, at), at);
       const seed = (r as { seed?: unknown }).seed;
       const done = await store.transition(
         job.id,
@@ -172,7 +201,27 @@ export class Poller {
   }
 
   private delay(job: Job, now: number): number {
-    return nextPollDelay(this.estimateMs, now - (job.submittedAt ?? now), this.o);
+    // While nothing has been observed, the oldest task polled is the scout.
+    if (this.estimateNow.observations === 0 && this.scoutId === undefined) this.scoutId = job.id;
+    return nextLookDelay(this.estimateNow, now - (job.submittedAt ?? now), this.o, this.scoutId === job.id);
+  }
+
+  /** A task finished after `tookMs`: learn it, and bring forward the tasks a new estimate says are due sooner. */
+  private async observe(tookMs: number, now: number): Promise<void> {
+    const before = this.estimateNow;
+    this.estimateNow = learn(before, tookMs);
+    if (!movedEnough(before, this.estimateNow)) return;
+    this.o.log.info(
+      { estimateMs: this.estimateNow.ms, was: before.ms },
+      'generation time estimate changed; rescheduling polls',
+    );
+    for (const j of await this.o.store.jobsIn(['running'])) {
+      if (j.videoUrl || !j.taskId || j.nextPollAt === undefined || j.submittedAt === undefined) continue;
+      const at = rescheduled(j.submittedAt, j.nextPollAt, this.estimateNow, this.o, now);
+      if (at < j.nextPollAt)
+        await this.o.store.transition(j.id, { from: ['running'], set: { nextPollAt: at } }, now);
+    }
+    this.wake();
   }
 
   /** Looks for work now and waits until everything it started is done. */

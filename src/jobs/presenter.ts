@@ -9,6 +9,8 @@ export interface JobPresenter {
   card(job: Job, ctx: { queuePosition: number; now: number }): object;
   /** A failure told as a text reply, when the card cannot carry it. */
   failureText(job: Job): string;
+  /** Said in the chat with a video posted there (the command was recalled), mentioning the user. */
+  inChat(job: Job): string;
   /** The answer with the link when the video could not be re-hosted. */
   linkOnly(job: Job, url: string): string;
 }

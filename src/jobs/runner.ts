@@ -10,6 +10,7 @@ import { Failures } from './failures.js';
 import type { JimengAccess } from './jimeng-access.js';
 import { jobError } from './job-error.js';
 import { logState } from './job-log.js';
+import { JobReplies } from './job-replies.js';
 import { Poller } from './poller.js';
 import type { JobPresenter } from './presenter.js';
 import { Submitter } from './submitter.js';
@@ -19,7 +20,15 @@ export interface JobRunnerOptions {
   jimeng: JimengAccess;
   messenger: Pick<
     Messenger,
-    'replyCard' | 'patchCard' | 'replyText' | 'replyMedia' | 'uploadVideo' | 'downloadImage'
+    | 'replyCard'
+    | 'patchCard'
+    | 'replyText'
+    | 'replyMedia'
+    | 'sendCard'
+    | 'sendText'
+    | 'sendMedia'
+    | 'uploadVideo'
+    | 'downloadImage'
   >;
   presenter: JobPresenter;
   logger?: Logger;
@@ -72,23 +81,33 @@ export class JobRunner {
     this.clock = clock;
     this.log = log;
     this.sweepMs = o.sweepMs ?? 5_000;
-    this.cards = new CardOwner({
+    const failures = new Failures({
+      store: o.store,
+      clock,
+      log,
+      ...(o.metrics ? { metrics: o.metrics } : {}),
+      onFailed: () => {
+        this.cards.wake();
+        this.submitter.wake();
+      },
+    });
+    const replies = new JobReplies({
       store: o.store,
       messenger: o.messenger,
       presenter: o.presenter,
       clock,
       log,
-      ...(o.cardPaceMs !== undefined ? { paceMs: o.cardPaceMs } : {}),
-      onFinalSent: (job) => void this.answered(job),
     });
-    const failures = new Failures({
+    this.cards = new CardOwner({
       store: o.store,
+      messenger: o.messenger,
+      replies,
+      failures,
+      presenter: o.presenter,
       clock,
       log,
-      onFailed: () => {
-        this.cards.wake();
-        this.submitter.wake();
-      },
+      ...(o.cardPaceMs !== undefined ? { paceMs: o.cardPaceMs } : {}),
+      onFinalSent: (job) => void this.answered(job),
     });
     this.submitter = new Submitter({
       store: o.store,
@@ -121,6 +140,7 @@ export class JobRunner {
     this.delivery = new Delivery({
       store: o.store,
       messenger: o.messenger,
+      replies,
       presenter: o.presenter,
       failures,
       clock,

@@ -85,8 +85,10 @@ export class Submitter {
         duration: job.duration,
         ...(job.ratio && !images.length ? { ratio: job.ratio } : {}),
         ...(job.seed !== undefined ? { seed: job.seed } : {}),
-        ...(images[0] ? { image: { bytes: images[0] } } : {}),
-        ...(images.length > 1 ? { images: images.slice(1).map((bytes) => ({ bytes })) } : {}),
+        ...(images[0]
+          ? { images: { first: { bytes: images[0] }, ...(images[1] ? { last: { bytes: images[1] } } : {}) } }
+          : {}),
+        ...(job.camera ? { camera: job.camera } : {}),
       });
       const now = clock.now();
       const running = await store.transition(

@@ -10,7 +10,8 @@ const obj = (v: unknown): Obj | undefined =>
 export type Delivery =
   | { type: 'message'; message: ChatMessage }
   | { type: 'cardAction'; action: CardAction }
-  | { type: 'other'; eventType: string; reason: string };
+  | { type: 'recalled'; messageId: string; chatId: string }
+  | { type: 'other'; eventType: string; reason: string; ageMs?: number };
 
 /** A decrypted, verified schema 2.0 delivery (`{schema, header, event}`) → what it means for the bot. */
 export function decodeDelivery(body: Obj): Delivery {
@@ -28,6 +29,13 @@ export function decodeDelivery(body: Obj): Delivery {
     return action
       ? { type: 'cardAction', action }
       : { type: 'other', eventType, reason: 'malformed_card_action' };
+  }
+  if (eventType === 'im.message.recalled_v1') {
+    // event: { message_id, chat_id, recall_time, recall_type } (im.message.recalled_v1).
+    const messageId = str(event.message_id);
+    const chatId = str(event.chat_id);
+    if (messageId && chatId) return { type: 'recalled', messageId, chatId };
+    return { type: 'other', eventType, reason: 'malformed_recall' };
   }
   return { type: 'other', eventType, reason: 'unhandled_event_type' };
 }

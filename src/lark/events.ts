@@ -56,8 +56,13 @@ export interface CardActionAnswer {
 export type ChatEvent =
   | { type: 'message'; message: ChatMessage; ack(): void }
   | { type: 'cardAction'; action: CardAction; ack(answer?: CardActionAnswer): void }
-  /** Anything else Feishu sent (other event types, bots' own messages): acknowledged, not handled. */
-  | { type: 'other'; eventType: string; reason: string; ack(): void };
+  /** A user recalled a message (`im.message.recalled_v1`). */
+  | { type: 'recalled'; messageId: string; chatId: string; ack(): void }
+  /**
+   * Anything else Feishu sent (other event types, bots' own messages, a replayed request): acknowledged,
+   * not handled. `ageMs` when it was dropped for its age.
+   */
+  | { type: 'other'; eventType: string; reason: string; ageMs?: number; ack(): void };
 
 /**
  * The bot's side: must be quick (persist and enqueue, then ack): Feishu re-delivers what is not answered

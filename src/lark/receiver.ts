@@ -65,6 +65,14 @@ export function createReceiverRouter(opts: ReceiverOptions): Router {
       ctx.body = { challenge: verdict.challenge };
       return;
     }
+    if (verdict.kind === 'stale') {
+      ctx.body = await dispatch(
+        { type: 'other', eventType: 'unknown', reason: 'stale_delivery', ageMs: verdict.ageMs },
+        opts.onEvent,
+        log,
+      );
+      return;
+    }
     try {
       ctx.body = await dispatch(decodeDelivery(verdict.body), opts.onEvent, log);
     } catch (err) {

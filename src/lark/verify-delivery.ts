@@ -7,6 +7,11 @@ export interface VerifyOptions {
   encryptKey?: string;
   /** The app's Verification Token, checked on every delivery. */
   verificationToken: string;
+  /**
+   * A signed request whose X-Lark-Request-Timestamp is older than this (ms) is a replay: acknowledged and
+   * dropped. Default 12 h (Feishu re-pushes for ~7.1 h).
+   */
+  maxAgeMs?: number;
 }
 
 export interface SignatureHeaders {
@@ -17,6 +22,7 @@ export interface SignatureHeaders {
 
 export type Verdict =
   | { kind: 'reject'; status: number; error: string; log?: string }
+  | { kind: 'stale'; ageMs: number }
   | { kind: 'challenge'; challenge: string }
   | { kind: 'delivery'; body: Record<string, unknown>; eventType: string; eventId: string };
 
@@ -37,6 +43,7 @@ export function verifyDelivery(
   h: SignatureHeaders,
   opts: VerifyOptions,
   tokenHash: Buffer,
+  now = Date.now(),
 ): Verdict {
   const signed = Boolean(h.timestamp && h.nonce && h.signature);
   if (opts.encryptKey && signed) {
@@ -99,10 +106,16 @@ export function verifyDelivery(
       'lark webhook: event without header.event_type/event_id (schema 2.0 only)',
     );
   if (!isObject(body.event)) return reject(400, 'missing event');
+  // Authentic but old: a captured request sent again. Acknowledged (nothing to learn from it) and dropped.
+  const ageMs = now - Number(h.timestamp) * 1000;
+  if (signed && Number.isFinite(ageMs) && ageMs > (opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS))
+    return { kind: 'stale', ageMs };
   return { kind: 'delivery', body, eventType: header.event_type, eventId: header.event_id };
 }
 
 export const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+export const DEFAULT_MAX_AGE_MS = 12 * 3_600_000;
 
 function parseObject(text: string): Record<string, unknown> {
   const v: unknown = JSON.parse(text);

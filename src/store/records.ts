@@ -111,10 +111,10 @@ export interface Job {
   updatedAt: number;
   /** When the user got the final answer (video or failure), or it was given up as undeliverable. */
   answeredAt?: number;
-  /** The final answer could not be sent and never will be (bot removed, message gone): why. */
+  /** Nothing can reach the chat (the bot was removed from it): why, and no further sends are tried. */
   undeliverable?: string;
-  /** The answer went to the chat as a new message (the reply target was gone or refused). */
-  answeredInChat?: boolean;
+  /** The message the job answers was recalled: its answers go to the chat as new messages. */
+  replyGone?: boolean;
 }
 
 export interface LedgerEntry {

@@ -144,6 +144,8 @@ export interface Texts {
   card: CardTexts;
   /** The reason a job failed, by its error code (Jimeng's and the bot's own). */
   jobError(code: string): string;
+  /** Posted with a video in the chat when the command was recalled (a mention of the user). */
+  videoInChat(openId: string, jobId: string): string;
   /** A text answer with the link when the video could not be re-hosted. */
   linkOnly(url: string): string;
 }

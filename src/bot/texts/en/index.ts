@@ -1,3 +1,4 @@
+import { atUser } from '../format.js';
 import type { Texts } from '../texts.js';
 import { enAdmin } from './admin.js';
 import { enCard } from './card.js';
@@ -11,6 +12,8 @@ export const en: Texts = {
   invalidRequest,
   jobError,
   card: enCard,
+  videoInChat: (openId, jobId) =>
+    `${atUser(openId)} your video (job ${jobId}) is ready; the message was recalled, so it is posted here.`,
   linkOnly: (url) =>
     `✅ The video is ready but could not be uploaded to Feishu; download it here:\n${url}\n⚠️ The link expires within 1 hour.`,
 };
