@@ -6,7 +6,6 @@ import type { StorePort } from '../store/port.js';
 import type { Job } from '../store/records.js';
 import { backoffMs } from './backoff.js';
 import type { Failures } from './failures.js';
-import { jobError } from './job-error.js';
 import { type JobReplies, ReplyTargetRecalled } from './job-replies.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { JobPresenter } from './presenter.js';
@@ -95,20 +94,12 @@ export class CardOwner {
     } catch (err) {
       if (err instanceof ReplyTargetRecalled) {
         // The command was recalled before its job reached Jimeng: taken back, refunded, nothing spent.
-        const at = clock.now();
-        const cancelled = await store.transition(
-          job.id,
-          {
-            from: ['queued'],
-            to: 'cancelled',
-            charge: 'refund',
-            error: jobError('CANCELLED_RECALLED'),
-            set: { answeredAt: at },
-          },
-          at,
+        this.o.log.info(
+          { jobId: job.id, messageId: job.messageId },
+          `job ${job.id} → cancelled (its command was recalled)`,
         );
-        await store.cardSent(job.id, { ok: true, version: job.card.version }, at);
-        this.o.failures.onChange(cancelled);
+        await store.cardSent(job.id, { ok: true, version: err.job.card.version }, clock.now());
+        this.o.failures.onChange(err.job);
         return;
       }
       if (isLarkApiError(err) && err.code === 'BOT_NOT_IN_CHAT') {

@@ -89,6 +89,21 @@ export class Delivery {
       }
       await this.o.replies.send({ ...job, fileKey }, { kind: 'media', fileKey }, 'video');
     } catch (err) {
+      if (err instanceof VideoGone) {
+        // The link is dead (expired, or Jimeng dropped it): there is nothing left to send, not even the link.
+        this.o.metrics?.undeliverable.inc();
+        this.o.log.error(
+          { jobId: job.id, httpStatus: err.status },
+          'the video link is gone before it could be re-hosted',
+        );
+        await this.o.failures.fail(
+          job,
+          ['running'],
+          jobError('VIDEO_EXPIRED', { detail: err.message }),
+          undefined,
+        );
+        return;
+      }
       if (isLarkApiError(err) && err.code === 'BOT_NOT_IN_CHAT') {
         await this.o.failures.undeliverable(job, 'the bot is not in the chat (230002)');
         return;
@@ -162,6 +177,7 @@ export class Delivery {
   /** The video's bytes, or undefined when it is too big to re-host. */
   private async download(url: string): Promise<Buffer | undefined> {
     const res = await this.o.fetch(url, { signal: AbortSignal.timeout(60_000) });
+    if ([403, 404, 410].includes(res.status)) throw new VideoGone(res.status);
     if (!res.ok || !res.body) throw new Error(`video download answered HTTP ${res.status}`);
     if (Number(res.headers.get('content-length') ?? 0) > this.o.maxVideoBytes) {
       await res.body.cancel();
@@ -184,5 +200,13 @@ export class Delivery {
     this.stopped = true;
     this.pump.stop();
     await this.queue.stop();
+  }
+}
+
+/** The video's link answers that it is gone (expired, or never there): retrying cannot help. */
+class VideoGone extends Error {
+  override readonly name = 'VideoGone';
+  constructor(readonly status: number) {
+    super(`video download answered HTTP ${status}`);
   }
 }

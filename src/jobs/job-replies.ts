@@ -5,6 +5,7 @@ import type { Messenger, SentMessage } from '../lark/messenger.js';
 import type { Logger } from '../log.js';
 import type { StorePort } from '../store/port.js';
 import type { Job } from '../store/records.js';
+import { jobError } from './job-error.js';
 import type { JobPresenter } from './presenter.js';
 
 export type JobAnswer =
@@ -23,9 +24,12 @@ export interface JobRepliesOptions {
   log: Logger;
 }
 
-/** The message a job answers was recalled (230011) and the job had not reached Jimeng: nothing was spent. */
+/** The message a job answers was recalled (230011) before the job reached Jimeng: it was taken back. */
 export class ReplyTargetRecalled extends Error {
   override readonly name = 'ReplyTargetRecalled';
+  constructor(readonly job: Job) {
+    super(`${job.id}: its command was recalled; cancelled and refunded`);
+  }
 }
 
 /**
@@ -47,19 +51,28 @@ export class JobReplies {
     } catch (err) {
       if (!isLarkApiError(err) || err.code !== 'RECALLED') throw err;
       const now = this.o.clock.now();
+      // Not at Jimeng yet: taken back, nothing spent. Otherwise its answers go to the chat from now on.
+      const cancelled = await this.o.store.transition(
+        job.id,
+        {
+          from: ['queued'],
+          to: 'cancelled',
+          charge: 'refund',
+          error: jobError('CANCELLED_RECALLED'),
+          set: { answeredAt: now, replyGone: true },
+        },
+        now,
+      );
+      if (cancelled) throw new ReplyTargetRecalled(cancelled);
       this.o.log.info(
         { jobId: job.id, messageId: job.messageId },
         'the command was recalled; answering in the chat from now on',
       );
       await this.o.store.transition(
         job.id,
-        {
-          from: ['queued', 'submitting', 'running', 'delivered', 'failed', 'cancelled'],
-          set: { replyGone: true },
-        },
+        { from: ['submitting', 'running', 'delivered', 'failed', 'cancelled'], set: { replyGone: true } },
         now,
       );
-      if (job.state === 'queued') throw new ReplyTargetRecalled(job.id);
       return this.toChat({ ...job, replyGone: true }, answer, purpose);
     }
   }

@@ -39,9 +39,9 @@ export function learn(est: Estimate, tookMs: number): Estimate {
   return { ms: Math.round(est.ms * 0.7 + took * 0.3), observations: est.observations + 1 };
 }
 
-/** The early look. */
-export function firstLookDelay(o: ScheduleOptions): number {
-  return Math.max(o.minPollMs, o.earlyLookMs ?? 3_000);
+/** The early look: a few seconds after submit (sooner when tasks are expected to take less than that). */
+export function firstLookDelay(est: Estimate, o: ScheduleOptions): number {
+  return Math.max(o.minPollMs, Math.min(o.earlyLookMs ?? 3_000, est.ms * 0.5));
 }
 
 /** The next look after a "not yet", `elapsedMs` after submit. */

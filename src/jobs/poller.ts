@@ -71,7 +71,7 @@ export class Poller {
 
   /** When a new task's first (early) look is due. */
   firstPollAt(now: number): number {
-    return now + firstLookDelay(this.o);
+    return now + firstLookDelay(this.estimateNow, this.o);
   }
 
   get estimate(): Estimate {
@@ -137,7 +137,8 @@ export class Poller {
           set: {
             polls: job.polls + 1,
             pollErrors: errors,
-            nextPollAt: at + Math.max(this.delay(job, at), 10_000),
+            // After a failed call wait a little longer than the schedule says (5 × the shortest wait: 10 s).
+            nextPollAt: at + Math.max(this.delay(job, at), 5 * this.o.minPollMs),
           },
           release: 'poll',
         },

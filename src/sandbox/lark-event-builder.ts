@@ -74,6 +74,33 @@ export function buildMessageEvent(input: MessageEventInput): LarkEvent {
   };
 }
 
+/** An im.message.recalled_v1 event (a user recalled a message), before encryption. */
+export function buildMessageRecalledEvent(input: {
+  appId: string;
+  token: string;
+  messageId: string;
+  chatId: string;
+}): LarkEvent {
+  const now = String(Date.now());
+  return {
+    schema: '2.0',
+    header: {
+      event_id: hex(16),
+      event_type: 'im.message.recalled_v1',
+      create_time: now,
+      token: input.token,
+      app_id: input.appId,
+      tenant_key: 'fake_tenant',
+    },
+    event: {
+      message_id: input.messageId,
+      chat_id: input.chatId,
+      recall_time: now,
+      recall_type: 'message_owner',
+    },
+  };
+}
+
 /** A url_verification request as Feishu sends it when you save the request URL. */
 export function buildChallenge(token: string, challenge = hex(16)): Record<string, unknown> {
   return { challenge, token, type: 'url_verification' };

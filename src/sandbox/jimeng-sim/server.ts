@@ -33,6 +33,7 @@ export async function handleRequest(
   const url = new URL(req.url ?? '/', 'http://localhost');
   const videoMatch = /^\/videos\/(\d+)\.mp4$/.exec(url.pathname);
   if (videoMatch && (req.method === 'GET' || req.method === 'HEAD')) {
+    if (req.method === 'GET') stats.videoDownloads++;
     return serveVideo(req, res, videoMatch[1]!, {
       book: s.book,
       video: deps.video,

@@ -18,6 +18,7 @@ const zeroStats = (): SimStats => ({
   concurrencyLimited: 0,
   authFailures: 0,
   invalid: 0,
+  videoDownloads: 0,
 });
 
 export async function startJimengSimulator(opts: JimengSimulatorOptions): Promise<JimengSimulator> {

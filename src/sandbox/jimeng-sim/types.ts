@@ -105,6 +105,8 @@ export interface SimStats {
   concurrencyLimited: number;
   authFailures: number;
   invalid: number;
+  /** GETs of a finished video (whole or ranged). */
+  videoDownloads: number;
 }
 
 export interface SimLimits {
