@@ -6,6 +6,7 @@ import { type Logger, silentLogger } from '../log.js';
 import { LarkApiError, larkBodyError, TOKEN_INVALID_CODES, toLarkApiError } from './lark-error.js';
 import { contentParts, parseContent } from './message-content.js';
 import { resolveDomain } from './resolve-domain.js';
+import { sdkLogger } from './sdk-logger.js';
 
 export interface MessengerOptions {
   appId: string;
@@ -79,7 +80,8 @@ export class Messenger {
       appSecret: opts.appSecret,
       domain: resolveDomain(opts.domain),
       loggerLevel: lark.LoggerLevel.error,
-      logger: sdkLogger(this.logger),
+      // The SDK logs every failed request; the Messenger reports failures itself, so these stay at debug.
+      logger: sdkLogger(this.logger, { level: 'debug', secrets: [opts.appSecret] }),
       // Our own token cache (not the SDK's process-global one), so a rejected token can be dropped.
       cache: this.tokens,
     };
@@ -360,18 +362,6 @@ function withTimeout(timeout: number): lark.HttpInstance {
     put: (url, data, o) => base.put(url, data, { ...d, ...o }),
     patch: (url, data, o) => base.patch(url, data, { ...d, ...o }),
   } as lark.HttpInstance;
-}
-
-/** SDK log lines go to our logger at debug, strings only: the SDK may log request configs with tokens. */
-function sdkLogger(logger: Logger): lark.Logger {
-  const summarize = (msg: unknown[]) =>
-    msg
-      .map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : ''))
-      .filter(Boolean)
-      .join(' ')
-      .replace(/Bearer\s+\S+/g, 'Bearer [redacted]');
-  const log = (...msg: unknown[]) => logger.debug({ sdk: summarize(msg) }, 'lark sdk');
-  return { error: log, warn: log, info: log, debug: log, trace: log };
 }
 
 type CacheKey = Parameters<lark.Cache['get']>[0];
