@@ -25,7 +25,7 @@ const REDACTED = '[redacted]';
  * The SDK's LoggerProxy calls `logger.error(msg)` with ONE array of its original arguments
  * (@larksuiteoapi/node-sdk 1.74.0 lib/index.js:100019-100049), e.g. `['[ws]', 'code: 514, auth failed']`;
  * this flattens arrays, Errors and objects into one readable string and scrubs what must not be logged:
- * the connect URL's `ticket`/`access_key` (lib/index.js:102367 logs it at debug), secret- or token-named
+ * the connect URL's `ticket`/`access_key` (lib/index.js:102368 logs it at debug), secret- or token-named
  * fields of any JSON in a line (request configs, event payloads: header.token is the verification token),
  * Bearer values, and the given secrets verbatim. Errors give only name, code, status and message.
  */

@@ -3,12 +3,16 @@
  * Only the SDK's public options are used (lib/index.js:102180-102210): onReady, onError, onReconnecting,
  * onReconnected, wsConfig.pingTimeout, httpInstance, logger.
  *
- * What the SDK does on its own (lib/index.js:102463-102576): a lost socket is reconnected (onReconnecting,
- * then onReconnected) with a fresh endpoint call each time, ReconnectCount times (Feishu sends -1: forever).
+ * What the SDK does on its own (reConnect, lib/index.js:102431-102576): a lost socket is reconnected
+ * (onReconnecting, then onReconnected) with a fresh endpoint call each time, ReconnectCount times (-1,
+ * the SDK's default, = forever).
  * It gives up, firing onError and never trying again, when the endpoint answers a non-retryable code
  * (a wrong app secret: `code: 514, auth failed`, after ONE call; lib/index.js:102346-102357, 102486-102493)
  * or when the reconnects are exhausted. That is where this class takes over: it closes the spent client,
  * waits (exponential backoff with jitter) and starts a new WSClient, until one connects.
+ * A retryable failure (endpoint unreachable or busy, handshake refused) stays inside the SDK's own loop:
+ * every ReconnectInterval, and before the first ClientConfig on its defaults (0-30 s, then every 120 s);
+ * the status is then `connecting`/`reconnecting` with the SDK's last error line as `lastError`.
  */
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from '../log.js';
@@ -16,25 +20,29 @@ import { resolveDomain } from './resolve-domain.js';
 import { type SdkLogLevel, sdkLogger } from './sdk-logger.js';
 import { type Health, healthOf, retryDelay, type WsState, type WsStatus } from './ws-status.js';
 
-/** PingInterval (s) Feishu hands out in the endpoint's ClientConfig, and the SDK's own default (WSConfig, lib/index.js:101970-101979). */
-export const FEISHU_PING_INTERVAL_S = 120;
+/**
+ * PingInterval (s): the SDK's default (WSConfig, lib/index.js:101970-101979) until the endpoint's ClientConfig
+ * says otherwise (the fake gateway's default too). What Feishu really sends is not documented; the endpoint
+ * answer is watched and a PingInterval our pingTimeout cannot work with is logged (endpointHttp).
+ */
+export const SDK_PING_INTERVAL_S = 120;
 
 /**
  * A `wsConfig.pingTimeout` (s) that can work with a given PingInterval (s).
  *
  * The SDK arms its watchdog for pingTimeout each time it SENDS a ping (pingLoop → armLiveness, which first
  * clears a pending one; lib/index.js:102222-102236, 102578-102597) and clears it on ANY inbound frame
- * (lib/index.js:102604). So with pingTimeout ≥ PingInterval the next ping re-arms it before it can fire, and
+ * (lib/index.js:102603). So with pingTimeout ≥ PingInterval the next ping re-arms it before it can fire, and
  * a dead connection is never noticed: it must be shorter than the interval. It must also be longer than a
  * pong's round trip plus event-loop stalls, or healthy connections get cut. A quarter of the interval, at
- * most 30 s: with Feishu's 120 s, a connection that dies right after a pong is noticed ≤ 150 s later (the
- * next ping at +120 s, no pong by +150 s) and one whose pongs merely take 30 s is still trusted.
+ * most 30 s: with 120 s, a connection that dies right after a pong is noticed ≤ 150 s later (the
+ * next ping at +120 s, no pong by +150 s), and a pong up to 30 s late is still accepted.
  */
 export function pingTimeoutFor(pingIntervalS: number): number {
   return Math.min(30, pingIntervalS / 4);
 }
 
-/** The SDK's own check before it starts (WSClient.start, lib/index.js:102788-102792): anything else never connects. */
+/** The SDK's own check before it starts (WSClient.start, lib/index.js:102788-102794): anything else never connects. */
 const APP_ID = /^cli_[0-9a-fA-F]{16}$/;
 
 export interface WsConnectionOptions {
@@ -46,7 +54,7 @@ export interface WsConnectionOptions {
   logger: Logger;
   /** More values never to log (the encrypt key). */
   secrets?: readonly (string | undefined)[];
-  /** Seconds; default pingTimeoutFor(FEISHU_PING_INTERVAL_S) = 30. Must be shorter than the gateway's PingInterval. */
+  /** Seconds; default pingTimeoutFor(SDK_PING_INTERVAL_S) = 30. Must be shorter than the gateway's PingInterval. */
   pingTimeoutSeconds?: number;
   /** First wait before a new WSClient after one gave up; doubles per failure. Default 5 s. */
   retryBaseMs?: number;
@@ -73,7 +81,7 @@ export class WsConnection {
   constructor(o: WsConnectionOptions) {
     this.o = o;
     this.log = o.logger;
-    this.pingTimeoutS = o.pingTimeoutSeconds ?? pingTimeoutFor(FEISHU_PING_INTERVAL_S);
+    this.pingTimeoutS = o.pingTimeoutSeconds ?? pingTimeoutFor(SDK_PING_INTERVAL_S);
     this.sdkLog = sdkLogger(o.logger, {
       msg: 'lark ws',
       secrets: [o.appSecret, ...(o.secrets ?? [])],
@@ -167,6 +175,11 @@ export class WsConnection {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
+      // still failed (no new state line) until the new client connects or gives up; the retry time and
+      // the previous client's last error go (the new client's errors show while it tries)
+      const { retryAt: _at, lastError: _err, ...rest } = this.current;
+      this.current = rest;
+      this.o.onStatus?.(this.status());
       this.launch().catch((e: unknown) => this.log.error({ err: e }, 'lark ws: restart failed'));
     }, delay);
     this.retryTimer.unref?.();

@@ -43,7 +43,7 @@ export interface WsReceiver {
  * handlers rebuild the schema 2.0 event (the SDK flattens header and event) and call `onEvent`. The ack
  * is sent when the handler resolves, and Feishu wants it within 3 s: onEvent must not await real work.
  * A card callback arrives as an event too, and the SDK sends the handler's return value (the toast) back
- * as the callback's answer (lib/index.js:102696-102700).
+ * as the callback's answer (handleEventData, lib/index.js:102699-102703).
  */
 export function createWsReceiver(opts: WsReceiverOptions): WsReceiver {
   const logger = opts.logger ?? silentLogger;

@@ -39,9 +39,11 @@ export function healthOf(s: WsStatus, now: number = Date.now()): Health {
       return { ok: false, reason: 'Feishu long connection stopped' };
     default: {
       const retry =
-        s.retryAt === undefined
-          ? ''
-          : `; retry ${s.failures} in ${Math.max(0, Math.ceil((s.retryAt - now) / 1000))} s`;
+        s.retryAt !== undefined
+          ? `; retry ${s.failures} in ${Math.max(0, Math.ceil((s.retryAt - now) / 1000))} s`
+          : s.failures > 0
+            ? `; retry ${s.failures} under way${last}`
+            : '';
       return { ok: false, reason: `Feishu long connection failed: ${s.reason ?? 'unknown error'}${retry}` };
     }
   }

@@ -10,7 +10,7 @@ export interface OneOrigin {
 /**
  * One base URL in front of several local fakes, routed by path: the bot has ONE `LARK_DOMAIN` for the
  * Open API (the Messenger) and the long connection's endpoint call (`${domain}/callback/ws/endpoint`,
- * WSConfig.wsConfigUrl in @larksuiteoapi/node-sdk 1.74.0 lib/index.js:101999-102001), while the fake
+ * WSConfig.wsConfigUrl in @larksuiteoapi/node-sdk 1.74.0 lib/index.js:102000-102002), while the fake
  * Feishu and the fake gateway are separate servers. Only plain HTTP is forwarded: the WebSocket itself
  * goes straight to the gateway (the endpoint's answer names its URL).
  */

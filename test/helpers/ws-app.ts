@@ -66,7 +66,7 @@ export interface WsApp {
  * simulator. One LARK_DOMAIN serves both fakes (see one-origin.ts).
  */
 export async function startWsApp(o: WsAppOptions = {}): Promise<WsApp> {
-  // the SDK refuses any other app id shape (WSClient.start, lib/index.js:102788-102792)
+  // the SDK refuses any other app id shape (WSClient.start, lib/index.js:102788-102794)
   const appId = `cli_${hex(8)}`;
   const appSecret = hex(16);
   const accessKeyId = `AKWS${hex(4)}`;

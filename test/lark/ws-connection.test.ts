@@ -91,6 +91,14 @@ describe('retryDelay, pingTimeoutFor, healthOf', () => {
     expect(
       healthOf({ ...base, state: 'failed', reason: 'auth failed', failures: 2, retryAt: 10_000 }, 0),
     ).toEqual({ ok: false, reason: 'Feishu long connection failed: auth failed; retry 2 in 10 s' });
+    expect(healthOf({ ...base, state: 'failed', reason: 'auth failed', failures: 2 })).toEqual({
+      ok: false,
+      reason: 'Feishu long connection failed: auth failed; retry 2 under way',
+    });
+    expect(healthOf({ ...base, state: 'failed', reason: 'bad app id' })).toEqual({
+      ok: false,
+      reason: 'Feishu long connection failed: bad app id',
+    });
   });
 });
 
@@ -131,7 +139,7 @@ describe('the long connection over the SDK WSClient and the fake gateway', () =>
     expect(ws.health()).toEqual({
       ok: false,
       reason: expect.stringMatching(
-        /^Feishu long connection failed: pullConnectConfig failed: code=514, msg=auth failed; retry \d+ in \d+ s$/,
+        /^Feishu long connection failed: pullConnectConfig failed: code=514, msg=auth failed; retry \d+ (in \d+ s|under way.*)$/,
       ),
     });
     const failedLines = stateLines(logs).filter((l) => l.msg === 'lark ws: failed');
