@@ -15,7 +15,7 @@ import { singleAccount } from './jobs/jimeng-access.js';
 import { JobRunner } from './jobs/runner.js';
 import { Messenger } from './lark/messenger.js';
 import { createReceiverRouter } from './lark/receiver.js';
-import { startWsReceiver } from './lark/ws-receiver.js';
+import { createWsReceiver, type WsReceiverOptions } from './lark/ws-receiver.js';
 import { type Logger, silentLogger } from './log.js';
 import { Metrics } from './metrics.js';
 import { FileStore } from './store/file/file-store.js';
@@ -34,6 +34,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Lets the sandbox add its own routes (chat page) to the same Koa app. */
   extraRoutes?: Router;
+  /** Long-connection timings for tests (pong timeout, backoff after the SDK gives up). */
+  wsReceiver?: Pick<WsReceiverOptions, 'pingTimeoutSeconds' | 'retryBaseMs' | 'retryMaxMs' | 'retryJitter'>;
 }
 
 export interface App {
@@ -123,14 +125,30 @@ export async function createApp(opts: AppOptions): Promise<App> {
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
 
+  const ws =
+    config.lark.transport === 'websocket'
+      ? createWsReceiver({
+          appId: config.lark.appId,
+          appSecret: config.lark.appSecret,
+          domain: config.lark.domain,
+          ...(config.lark.encryptKey ? { encryptKey: config.lark.encryptKey } : {}),
+          onEvent: bot.onEvent,
+          logger: log.child({ component: 'ws' }),
+          ...opts.wsReceiver,
+        })
+      : undefined;
+  if (ws) metrics.trackLarkWsConnection(() => ws.status().connected);
+
   let ready = false;
-  let stopWs: (() => Promise<void> | void) | undefined;
+  /** Ready once listening; with the long connection, only while it is up (the reason otherwise). */
+  const health = () => (ready ? (ws?.health() ?? { ok: true }) : { ok: false, reason: 'starting' });
   const koa = new Koa();
   koa.proxy = true;
   const router = new Router();
   router.get('/healthz', (ctx) => {
-    ctx.status = ready ? 200 : 503;
-    ctx.body = { ok: ready };
+    const h = health();
+    ctx.status = h.ok ? 200 : 503;
+    ctx.body = h;
   });
   router.get('/metrics', async (ctx) => {
     ctx.type = metrics.registry.contentType;
@@ -183,22 +201,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
       const addr = server.address();
       const actualPort = typeof addr === 'object' && addr ? addr.port : port;
       app.url = `http://${host && host !== '0.0.0.0' ? host : '127.0.0.1'}:${actualPort}`;
-      if (config.lark.transport === 'websocket') {
-        stopWs = await startWsReceiver({
-          appId: config.lark.appId,
-          appSecret: config.lark.appSecret,
-          domain: config.lark.domain,
-          ...(config.lark.encryptKey ? { encryptKey: config.lark.encryptKey } : {}),
-          onEvent: bot.onEvent,
-          logger: log.child({ component: 'ws' }),
-        });
-      }
+      await ws?.start();
       ready = true;
       return app.url;
     },
     async close() {
       ready = false;
-      await stopWs?.();
+      ws?.stop();
       const server = app.server;
       if (server) {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -52,6 +52,21 @@ export class Metrics {
     });
   }
 
+  /**
+   * `lark_ws_connected`: 1 while the Feishu long connection is up, 0 otherwise (connecting, reconnecting,
+   * failed). Only exported with the websocket transport.
+   */
+  trackLarkWsConnection(isConnected: () => boolean): void {
+    new Gauge({
+      name: 'lark_ws_connected',
+      help: 'Whether the Feishu long connection (WebSocket) is up: 1 connected, 0 not',
+      registers: [this.registry],
+      collect() {
+        this.set(isConnected() ? 1 : 0);
+      },
+    });
+  }
+
   /** Wraps fetch so every Jimeng call is counted by its outcome code, without the client knowing. */
   instrumentJimengFetch(inner: typeof fetch = fetch): typeof fetch {
     return async (input, init) => {

@@ -27,8 +27,10 @@ export {
 export { BodyTooLargeError, readRawBody } from './read-raw-body.js';
 export { createReceiverRouter, type ReceiverOptions } from './receiver.js';
 export { resolveDomain } from './resolve-domain.js';
+export { type SdkLoggerOptions, sdkLogger, sdkLogText } from './sdk-logger.js';
 export type { LarkEvent, LarkEventHeader } from './types.js';
 export { computeLarkSignature, type SignatureInput, verifyLarkSignature } from './verify-signature.js';
+export { pingTimeoutFor } from './ws-connection.js';
 export {
   createWsReceiver,
   startWsReceiver,
@@ -36,3 +38,4 @@ export {
   type WsReceiver,
   type WsReceiverOptions,
 } from './ws-receiver.js';
+export { type Health, healthOf, type WsState, type WsStatus } from './ws-status.js';

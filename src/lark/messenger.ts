@@ -6,6 +6,7 @@ import { checked, LarkCaller } from './lark-call.js';
 import { isLarkApiError, LarkApiError } from './lark-error.js';
 import { contentParts, parseContent } from './message-content.js';
 import { resolveDomain } from './resolve-domain.js';
+import { sdkLogger } from './sdk-logger.js';
 import { TokenCache } from './token-cache.js';
 import { uploadFile, wholeBodyHttpInstance } from './upload-file.js';
 
@@ -89,7 +90,8 @@ export class Messenger {
       appSecret: opts.appSecret,
       domain: resolveDomain(opts.domain),
       loggerLevel: lark.LoggerLevel.error,
-      logger: sdkLogger(this.log),
+      // The SDK logs every failed request; the Messenger reports failures itself, so these stay at debug.
+      logger: sdkLogger(this.log, { level: 'debug', secrets: [opts.appSecret] }),
       cache: tokens,
     };
     this.client = new lark.Client({
@@ -285,16 +287,4 @@ function sent(op: string, messageId: string | undefined): SentMessage {
 function checkUuid(uuid: string): void {
   if (!uuid || uuid.length > 50)
     throw new LarkApiError('BAD_REQUEST', 'uuid must be 1 to 50 characters (Feishu idempotency key)');
-}
-
-/** SDK log lines go to our logger at debug, strings only: the SDK may log request configs with tokens. */
-function sdkLogger(logger: Logger): lark.Logger {
-  const summarize = (msg: unknown[]) =>
-    msg
-      .map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : ''))
-      .filter(Boolean)
-      .join(' ')
-      .replace(/Bearer\s+\S+/g, 'Bearer [redacted]');
-  const log = (...msg: unknown[]) => logger.debug({ sdk: summarize(msg) }, 'lark sdk');
-  return { error: log, warn: log, info: log, debug: log, trace: log };
 }

@@ -3,10 +3,16 @@ import { type Logger, silentLogger } from '../log.js';
 import { decodeDelivery } from './decode-delivery.js';
 import { dispatch } from './dispatch.js';
 import type { ChatEventHandler } from './events.js';
-import { resolveDomain } from './resolve-domain.js';
+import { sdkLogger } from './sdk-logger.js';
 import type { LarkEvent } from './types.js';
+import { WsConnection, type WsConnectionOptions } from './ws-connection.js';
+import type { Health, WsStatus } from './ws-status.js';
 
-export interface WsReceiverOptions {
+export interface WsReceiverOptions
+  extends Pick<
+    WsConnectionOptions,
+    'pingTimeoutSeconds' | 'retryBaseMs' | 'retryMaxMs' | 'retryJitter' | 'onStatus'
+  > {
   appId: string;
   appSecret: string;
   /** 'feishu' (default), 'lark', or a base URL. */
@@ -21,23 +27,29 @@ export interface WsReceiverOptions {
 }
 
 export interface WsReceiver {
+  /** Starts connecting and returns; status() / health() say when the connection is up. */
   start(): Promise<void>;
   stop(): void;
+  /** connecting → connected → reconnecting → failed …, with the reason. */
+  status(): WsStatus;
+  /** ok only while connected; otherwise the reason (for /healthz). */
+  health(): Health;
   /** The dispatcher handed to the WSClient (exposed for tests: `dispatcher.invoke(...)`). */
   readonly dispatcher: lark.EventDispatcher;
 }
 
 /**
- * Long-connection transport: the SDK's WSClient + an EventDispatcher whose handlers rebuild the schema 2.0
- * event (the SDK flattens header and event) and call `onEvent`. The ack is sent when the handler resolves,
- * and Feishu wants it within 3 s: onEvent must not await real work.
+ * Long-connection transport: the SDK's WSClient (kept up by WsConnection) + an EventDispatcher whose
+ * handlers rebuild the schema 2.0 event (the SDK flattens header and event) and call `onEvent`. The ack
+ * is sent when the handler resolves, and Feishu wants it within 3 s: onEvent must not await real work.
+ * A card callback arrives as an event too, and the SDK sends the handler's return value (the toast) back
+ * as the callback's answer (handleEventData, lib/index.js:102699-102703).
  */
 export function createWsReceiver(opts: WsReceiverOptions): WsReceiver {
   const logger = opts.logger ?? silentLogger;
-  const sdkLogger = sdkLoggerFor(logger);
   const dispatcher = new lark.EventDispatcher({
     loggerLevel: lark.LoggerLevel.warn,
-    logger: sdkLogger,
+    logger: sdkLogger(logger, { msg: 'lark ws', secrets: [opts.appSecret, opts.encryptKey] }),
     ...(opts.encryptKey ? { encryptKey: opts.encryptKey } : {}),
   });
   const handles: Record<string, (data: unknown) => Promise<unknown>> = {};
@@ -62,28 +74,25 @@ export function createWsReceiver(opts: WsReceiverOptions): WsReceiver {
     };
   }
   dispatcher.register(handles as never);
-  let client: lark.WSClient | undefined;
+  const connection = new WsConnection({
+    appId: opts.appId,
+    appSecret: opts.appSecret,
+    dispatcher,
+    logger,
+    secrets: [opts.encryptKey],
+    ...(opts.domain !== undefined ? { domain: opts.domain } : {}),
+    ...(opts.pingTimeoutSeconds !== undefined ? { pingTimeoutSeconds: opts.pingTimeoutSeconds } : {}),
+    ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}),
+    ...(opts.retryMaxMs !== undefined ? { retryMaxMs: opts.retryMaxMs } : {}),
+    ...(opts.retryJitter !== undefined ? { retryJitter: opts.retryJitter } : {}),
+    ...(opts.onStatus ? { onStatus: opts.onStatus } : {}),
+  });
   return {
     dispatcher,
-    async start() {
-      if (!/^cli_[0-9a-fA-F]{16}$/.test(opts.appId)) {
-        logger.error(
-          'lark ws: LARK_APP_ID does not look like cli_ + 16 hex digits; the long connection will not start',
-        );
-      }
-      client = new lark.WSClient({
-        appId: opts.appId,
-        appSecret: opts.appSecret,
-        domain: resolveDomain(opts.domain),
-        loggerLevel: lark.LoggerLevel.info,
-        logger: sdkLogger,
-      });
-      await client.start({ eventDispatcher: dispatcher });
-    },
-    stop() {
-      client?.close({ force: true });
-      client = undefined;
-    },
+    start: () => connection.start(),
+    stop: () => connection.stop(),
+    status: () => connection.status(),
+    health: () => connection.health(),
   };
 }
 
@@ -116,22 +125,5 @@ export function toSchema2(data: unknown, eventType: string): LarkEvent {
       tenant_key: header.tenant_key ?? '',
     },
     event,
-  };
-}
-
-function sdkLoggerFor(logger: Logger): lark.Logger {
-  const text = (msg: unknown[]) =>
-    msg
-      .map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : ''))
-      .filter(Boolean)
-      .join(' ')
-      // the ws debug line includes whole event payloads and the connect URL carries a ticket
-      .replace(/(ticket|access_key|token)=[^&\s]+/gi, '$1=[redacted]');
-  return {
-    error: (...m: unknown[]) => logger.error({ sdk: text(m) }, 'lark ws'),
-    warn: (...m: unknown[]) => logger.warn({ sdk: text(m) }, 'lark ws'),
-    info: (...m: unknown[]) => logger.info({ sdk: text(m) }, 'lark ws'),
-    debug: (...m: unknown[]) => logger.debug({ sdk: text(m) }, 'lark ws'),
-    trace: (...m: unknown[]) => logger.trace({ sdk: text(m) }, 'lark ws'),
   };
 }
