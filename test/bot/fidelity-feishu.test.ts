@@ -10,7 +10,7 @@ import {
   postEvent,
 } from '../../src/sandbox/lark-event-builder.js';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
-import { ALICE, contentOf, jobsOf, quiesce, testSandbox, waitFor } from '../helpers/sandbox.js';
+import { ALICE, jobsOf, quiesce, testSandbox, waitFor } from '../helpers/sandbox.js';
 
 let sb: Sandbox;
 afterEach(async () => {
@@ -81,7 +81,10 @@ describe('Feishu fidelity', () => {
     const first = await sb.send({ senderOpenId: ALICE, text: '/video 先到的' });
     const second = await sb.send({ senderOpenId: ALICE, text: '/video 后到的，会被撤回' });
     await waitFor(
-      () => jobFor(sb, second.messageId)?.state === 'queued' && sb.jimeng.tasks.size === 1,
+      () =>
+        jobFor(sb, second.messageId)?.state === 'queued' &&
+        sb.jimeng.tasks.size === 1 &&
+        thread(sb, first.messageId).length === 1,
       5_000,
       'one running, one queued',
     );

@@ -270,7 +270,11 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
   it('exposes Prometheus metrics: jobs by state, queue depth, Jimeng calls by code', async () => {
     sb = await testSandbox();
     const { messageId } = await sb.send({ senderOpenId: ALICE, text: '/video 指标' });
-    await waitFor(() => media(sb, messageId)[0], 10_000, 'media');
+    await waitFor(
+      () => jobsOf(sb).find((j) => j.messageId === messageId)?.state === 'delivered',
+      10_000,
+      'delivered',
+    );
     const text = await (await fetch(`${sb.app.url}/metrics`)).text();
     expect(text).toMatch(/bot_jobs\{state="delivered"\} 1/);
     expect(text).toMatch(/bot_queue_depth 0/);
