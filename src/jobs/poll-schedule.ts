@@ -25,6 +25,8 @@ export interface Estimate {
   observations: number;
 }
 
+/** Steps towards the expected end are at least this long (10 % of the estimate for short tasks). */
+const NEAR_MIN_MS = 4_000;
 const LATE_MIN_MS = 3_000;
 const LATE_MAX_MS = 30_000;
 
@@ -57,10 +59,11 @@ function estimateDelay(estimateMs: number, elapsedMs: number, floor: number): nu
   const before = estimateMs * 0.75 - elapsedMs;
   if (before > 0) return Math.max(floor, before);
   const remaining = estimateMs - elapsedMs;
-  if (remaining > 0) return Math.max(floor, Math.min(remaining / 2, 15_000));
-  // Late: widening steps, 30 % of the lateness, between 3 s and 30 s.
+  if (remaining > 0)
+    return Math.max(floor, Math.min(NEAR_MIN_MS, estimateMs * 0.1), Math.min(remaining / 2, 15_000));
+  // Late: widening steps, half the lateness, between 3 s and 30 s.
   const late = -remaining;
-  return Math.max(floor, Math.min(LATE_MAX_MS, Math.max(LATE_MIN_MS, late * 0.3)));
+  return Math.max(floor, Math.min(LATE_MAX_MS, Math.max(LATE_MIN_MS, late * 0.5)));
 }
 
 /**
