@@ -87,11 +87,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     ...(opts.larkRetryBaseMs !== undefined ? { baseDelayMs: opts.larkRetryBaseMs } : {}),
   });
   const texts = textsFor(config.locale);
+  const presenter = presenterFor(texts, catalog);
   const runner = new JobRunner({
     store,
     jimeng: singleAccount(jimeng, config.jimeng.maxConcurrent),
     messenger,
-    presenter: presenterFor(texts),
+    presenter,
     metrics,
     logger: log.child({ component: 'jobs' }),
     expectedGenerationMs: config.jimeng.expectedGenerationSeconds * 1000,
@@ -112,6 +113,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const videos = new VideoRequests({ messenger, catalog, defaults, onQueued: () => runner.wake() });
   const bot = new Bot({
     store,
+    presenter,
+    catalog,
     messenger,
     services: botServices({ store, catalog, videos, defaults, now, onJobsChanged: () => runner.wake() }),
     texts,

@@ -1,4 +1,5 @@
 import { type Clock, systemClock, type TimerHandle } from '../clock.js';
+import type { ModelCatalog } from '../jimeng/models.js';
 import { KeyedQueue } from '../jobs/keyed-queue.js';
 import type { ChatEvent, ChatEventHandler, ChatMessage } from '../lark/events.js';
 import type { Messenger } from '../lark/messenger.js';
@@ -9,12 +10,15 @@ import { takeCardAction } from './card-actions.js';
 import type { BotServices } from './commands/command.js';
 import { DropLog } from './drop-log.js';
 import { handleMessage } from './handle-message.js';
+import type { BotPresenter } from './presenter.js';
 import { onRecalled } from './recalls.js';
 import { parseCommand } from './router.js';
 import type { Texts } from './texts/texts.js';
 
 export interface BotOptions {
   store: StorePort;
+  presenter: BotPresenter;
+  catalog: ModelCatalog;
   messenger: Pick<Messenger, 'replyText' | 'replyCard'>;
   services: BotServices;
   texts: Texts;
@@ -116,7 +120,12 @@ export class Bot {
         {
           store: this.o.store,
           texts: this.o.texts,
+          presenter: this.o.presenter,
+          catalog: this.o.catalog,
+          policy: this.o.policy,
+          timezone: this.o.timezone,
           admins: this.o.admins,
+          log: this.log,
           now: () => this.clock.now(),
           onChange: this.o.onJobsChanged,
         },

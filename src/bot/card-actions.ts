@@ -1,15 +1,31 @@
+import type { ModelCatalog } from '../jimeng/models.js';
 import type { CardAction, CardActionAnswer } from '../lark/events.js';
-import type { StorePort } from '../store/port.js';
+import type { Logger } from '../log.js';
+import type { JobDraft, QuotaPolicy, StorePort } from '../store/port.js';
+import type { Job } from '../store/records.js';
 import { cancelJob } from './cancel-job.js';
+import { dayOf } from './day-of.js';
+import { CARD_ACTIONS, type CardActionKind, canRetry, variantOf } from './job-variants.js';
+import type { BotPresenter } from './presenter.js';
 import type { Texts } from './texts/texts.js';
+import { randomSeed } from './video-spec.js';
 
 export interface CardActionOptions {
   store: StorePort;
   texts: Texts;
+  presenter: BotPresenter;
+  catalog: ModelCatalog;
+  policy: QuotaPolicy;
+  timezone: string;
   admins: readonly string[];
+  log: Logger;
   now(): number;
+  random?: () => number;
   onChange(): void;
 }
+
+/** Two clicks of one user on one button within this long, while the first job still waits, make one job. */
+const DOUBLE_CLICK_MS = 10_000;
 
 /**
  * A card callback as it arrives: deduplicated on its event id (a re-delivered callback changes nothing
@@ -31,29 +47,116 @@ export async function takeCardAction(
   return answer;
 }
 
+const toast = (type: 'success' | 'info' | 'warning' | 'error', content: string): CardActionAnswer => ({
+  toast: { type, content },
+});
+
 /**
- * A click on one of the bot's cards, answered within Feishu's 3 s with a toast. The click's `value` says
- * what to do: `{ action, job }`. Only quick store steps happen here; any real work is queued.
+ * A click on one of the bot's cards, answered within Feishu's 3 s with a toast (and the card updated at
+ * once where it changed). `value` is `{ action, job }`. A click that makes a video is a new job of the
+ * clicker, checked like a typed `/video` (pause, budget, quotas, in-flight cap) and queued; the work
+ * itself happens later, like any job's.
  */
 export async function handleCardAction(o: CardActionOptions, action: CardAction): Promise<CardActionAnswer> {
   const t = o.texts;
-  const kind = typeof action.value.action === 'string' ? action.value.action : '';
+  const kind = action.value.action as CardActionKind;
   const jobId = typeof action.value.job === 'string' ? action.value.job : '';
-  if (kind === 'cancel' && jobId) {
-    const r = await cancelJob(
-      o.store,
-      jobId,
-      action.operatorOpenId,
-      o.admins.includes(action.operatorOpenId),
-      o.now(),
-    );
-    if (r.ok) {
-      o.onChange();
-      return { toast: { type: 'success', content: t.cancelled(r.job.id) } };
+  if (!CARD_ACTIONS.includes(kind)) return toast('info', t.actions.unknown);
+  const source = await o.store.job(jobId);
+  if (!source) return toast('warning', t.actions.gone(jobId || '?'));
+  const by = action.operatorOpenId;
+  const now = o.now();
+
+  if (kind === 'cancel') {
+    const r = await cancelJob(o.store, source.id, by, o.admins.includes(by), now);
+    if (!r.ok) {
+      if (r.reason === 'not_yours') return toast('warning', t.cancelNotYours);
+      if (r.reason === 'too_late') return toast('info', t.cancelTooLate(r.job.id, r.job.state));
+      return toast('warning', t.actions.gone(jobId));
     }
-    if (r.reason === 'not_found') return { toast: { type: 'warning', content: t.cancelNotFound(jobId) } };
-    if (r.reason === 'not_yours') return { toast: { type: 'warning', content: t.cancelNotYours } };
-    return { toast: { type: 'info', content: t.cancelTooLate(r.job.id, r.job.state) } };
+    o.onChange();
+    return {
+      ...toast('success', t.cancelled(r.job.id)),
+      card: { type: 'raw', data: o.presenter.card(r.job, { queuePosition: 0, now }) },
+    };
   }
-  return { toast: { type: 'info', content: t.mentionOnly({ chatType: 'group' }) } };
+
+  if (kind === 'retry' && !canRetry(source)) return toast('info', t.actions.notAvailable);
+  const v = variantOf(source, kind, o.catalog, String(action.formValue?.prompt ?? ''));
+  if (!v.ok) {
+    const why = {
+      already_hd: t.actions.alreadyHd,
+      already_long: t.actions.alreadyLong,
+      not_available: t.actions.notAvailable,
+      empty_prompt: t.actions.emptyPrompt,
+      prompt_too_long: t.actions.promptTooLong,
+    }[v.why];
+    return toast('info', why);
+  }
+  const dup = await doubleClick(o.store, source, by, kind, v.variant.prompt, now);
+  if (dup) {
+    const position = dup.state === 'queued' ? await o.store.queuePosition(dup.id) : 0;
+    return toast(
+      'info',
+      position > 0 ? t.actions.duplicate(dup.id, position) : t.actions.duplicateRunning(dup.id),
+    );
+  }
+
+  const variant = v.variant;
+  const draft: JobDraft = {
+    sourceId: action.eventId,
+    messageId: action.messageId,
+    chatId: action.chatId,
+    chatType: source.chatType,
+    userOpenId: by,
+    origin: { action: kind, fromJob: source.id },
+    prompt: variant.prompt,
+    tier: variant.tier,
+    reqKey: variant.reqKey,
+    duration: variant.duration,
+    ...(source.ratio ? { ratio: source.ratio } : {}),
+    seed: variant.seed ?? randomSeed(o.random),
+    ...(source.images ? { images: source.images } : {}),
+    ...(source.camera ? { camera: source.camera } : {}),
+    day: dayOf(now, o.timezone),
+    costYuan: variant.costYuan,
+  };
+  // No image bytes here: the submitter fetches the source's images from Feishu (the click stays quick).
+  const r = await o.store.createJob(draft, o.policy, { now });
+  if (!r.ok) return toast('warning', t.refusal(r.refusal));
+  o.log.info(
+    { jobId: r.job.id, fromJob: source.id, action: kind, user: by, state: 'queued' },
+    `job ${r.job.id} → queued (${kind} of ${source.id})`,
+  );
+  o.onChange();
+  const position = await o.store.queuePosition(r.job.id);
+  return {
+    ...toast('success', t.actions.queued(r.job.id, position)),
+    card: { type: 'raw', data: o.presenter.pressedCard(source, kind, 0) },
+  };
+}
+
+/**
+ * The job an earlier click of the same user on the same button made within the window, whatever its
+ * state now (a quick first job may already be at Jimeng when the second click lands): a double click is
+ * about the clicks, not the queue. Cancelled or failed ones do not count, so trying again works.
+ */
+async function doubleClick(
+  store: StorePort,
+  source: Job,
+  by: string,
+  kind: CardActionKind,
+  prompt: string,
+  now: number,
+): Promise<Job | undefined> {
+  const recent = await store.jobsOfUser(by, 20);
+  return recent.find(
+    (j) =>
+      j.state !== 'cancelled' &&
+      j.state !== 'failed' &&
+      j.origin?.fromJob === source.id &&
+      j.origin.action === kind &&
+      now - j.createdAt < DOUBLE_CLICK_MS &&
+      (kind !== 'edit' || j.prompt === prompt),
+  );
 }

@@ -3,6 +3,7 @@ import { jobCard, viewOf } from '../../src/bot/cards/job-card.js';
 import type { ParseErrorCode, ParseErrorParams } from '../../src/bot/parse/parse-error.js';
 import { parseCommand } from '../../src/bot/router.js';
 import { type ModelRow, TEXTS, textsFor } from '../../src/bot/texts/index.js';
+import { defaultCatalog } from '../../src/jimeng/model-catalog.js';
 import type { Refusal } from '../../src/store/port.js';
 import type { Job, JobState } from '../../src/store/records.js';
 
@@ -40,6 +41,7 @@ const HELP = {
   defaults: { model: '720p' as const, duration: 5, ratio: '16:9' },
   prices: { '720p': 0.6, '1080p': 0.8, pro: 1 },
 };
+const CARD_OPTS = { catalog: defaultCatalog };
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 
 function shape(o: object): string[] {
@@ -198,13 +200,14 @@ function everyEnglishText(): string[] {
           job(s, { error: { code: 'CONTENT_RISK_INPUT_TEXT' }, videoUrl: 'https://v/1.mp4', resultSeed: 7 }),
           viewOf(job(s), 2),
           t,
+          CARD_OPTS,
         ),
       ),
     );
   }
   out.push(
     JSON.stringify(
-      jobCard(job('queued', { busyRetries: 1 }), viewOf(job('queued', { busyRetries: 1 }), 3), t),
+      jobCard(job('queued', { busyRetries: 1 }), viewOf(job('queued', { busyRetries: 1 }), 3), t, CARD_OPTS),
     ),
   );
   out.push(
@@ -213,6 +216,7 @@ function everyEnglishText(): string[] {
         job('running', { taskStatus: 'in_queue' }),
         viewOf(job('running', { taskStatus: 'in_queue' }), 0),
         t,
+        CARD_OPTS,
       ),
     ),
   );
@@ -346,7 +350,7 @@ describe('texts', () => {
   });
 
   it('a multi-line prompt stays one line per shot on the card, and one line in /jobs', () => {
-    const card = JSON.stringify(jobCard(job('queued'), viewOf(job('queued'), 1), TEXTS.zh));
+    const card = JSON.stringify(jobCard(job('queued'), viewOf(job('queued'), 1), TEXTS.zh, CARD_OPTS));
     expect(card).toContain('a cat yawning\\nshot 2: it sleeps');
     expect(TEXTS.zh.jobLine(job('queued'))).not.toContain('\n');
   });

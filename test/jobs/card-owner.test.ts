@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { presenterFor } from '../../src/bot/presenter.js';
 import { TEXTS } from '../../src/bot/texts/index.js';
+import { defaultCatalog } from '../../src/jimeng/model-catalog.js';
 import { CardOwner } from '../../src/jobs/card-owner.js';
 import { Failures } from '../../src/jobs/failures.js';
 import { JobReplies } from '../../src/jobs/job-replies.js';
@@ -33,7 +34,7 @@ async function world() {
     retries: 0,
     timeoutMs: 2_000,
   });
-  const presenter = presenterFor(TEXTS.zh);
+  const presenter = presenterFor(TEXTS.zh, defaultCatalog);
   const failures = new Failures({ store, clock, log: silentLogger, onFailed: () => {} });
   const owner = () =>
     new CardOwner({

@@ -118,7 +118,8 @@ describe('the app over the long connection', () => {
     });
     expect(ack.code).toBe(200);
     expect(ack.elapsedMs).toBeLessThan(3000);
-    expect(ack.data).toEqual({ toast: { type: 'success', content: texts.cancelled(job.id) } });
+    expect(ack.data).toMatchObject({ toast: { type: 'success', content: texts.cancelled(job.id) } });
+    expect(JSON.stringify((ack.data as { card?: unknown }).card)).toContain('已取消');
     expect(jobsOf(b).find((j) => j.id === job.id)?.state).toBe('cancelled');
 
     // an action the bot does not know still gets a toast

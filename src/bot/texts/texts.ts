@@ -2,8 +2,11 @@
  * Every word a user sees, by locale. `zh` (the default) and `en` implement this one interface, so a
  * missing text is a compile error. Nothing else in the bot writes user-facing words.
  */
+
+import type { ModelMode } from '../../jimeng/model-definitions.js';
 import type { Refusal } from '../../store/port.js';
-import type { AdminLogEntry, Job, JobState } from '../../store/records.js';
+import type { AdminLogEntry, CameraMotion, Job, JobState } from '../../store/records.js';
+import type { CardActionKind } from '../job-variants.js';
 import type { ParseError } from '../parse/parse-error.js';
 
 export type Locale = 'zh' | 'en';
@@ -87,6 +90,18 @@ export interface CardTexts {
   job: string;
   seed: string;
   cost: string;
+  /** The cost before the money is spent. */
+  estimate: string;
+  mode: string;
+  modeName(mode: ModelMode, camera?: CameraMotion): string;
+  /** A job made by a button: its id, where it came from and which button. */
+  derived(id: string, fromJob: string, action: string): string;
+  button: Record<CardActionKind, string>;
+  /** A button with what it costs. */
+  priced(label: string, yuan: number): string;
+  /** The button just pressed. */
+  pressed(label: string): string;
+  editPlaceholder: string;
   auto: string;
   /** One fact line: `**label**：value` with the locale's punctuation. */
   fact(label: string, value: string): string;
@@ -107,6 +122,20 @@ export interface CardTexts {
   /** Why it failed, and whether the quota came back. */
   failed(job: Job): string;
   cancelled: string;
+}
+
+export interface ActionTexts {
+  queued(jobId: string, position: number): string;
+  duplicate(jobId: string, position: number): string;
+  /** The same click a moment ago already made a job that is under way. */
+  duplicateRunning(jobId: string): string;
+  gone(jobId: string): string;
+  alreadyHd: string;
+  alreadyLong: string;
+  notAvailable: string;
+  emptyPrompt: string;
+  promptTooLong: string;
+  unknown: string;
 }
 
 export interface Texts {
@@ -144,6 +173,10 @@ export interface Texts {
   card: CardTexts;
   /** The reason a job failed, by its error code (Jimeng's and the bot's own). */
   jobError(code: string): string;
+  /** More images than a video uses: which ones are. */
+  imagesUsed(total: number, used: number): string;
+  /** Toasts answering a card button. */
+  actions: ActionTexts;
   /** Posted with a video in the chat when the command was recalled (a mention of the user). */
   videoInChat(openId: string, jobId: string): string;
   /** A text answer with the link when the video could not be re-hosted. */

@@ -1,5 +1,16 @@
+import { getCameraTemplate } from '../../../jimeng/camera-templates.js';
+import { formatYuan } from '../format.js';
 import type { CardTexts } from '../texts.js';
 import { jobError } from './errors.js';
+
+const BUTTONS = {
+  reroll: 'Again',
+  hd: 'HD',
+  long: '10 s',
+  edit: 'Edit prompt',
+  retry: 'Retry',
+  cancel: 'Cancel',
+};
 
 export const enCard: CardTexts = {
   title: {
@@ -18,6 +29,23 @@ export const enCard: CardTexts = {
   job: 'Job',
   seed: 'Seed',
   cost: 'Cost',
+  estimate: 'Estimated cost',
+  mode: 'Mode',
+  modeName: (mode, camera) =>
+    mode === 'camera'
+      ? `camera motion: ${getCameraTemplate(camera?.template ?? '')?.en ?? camera?.template} (${camera?.strength ?? 'medium'})`
+      : {
+          text: 'text to video',
+          first_frame: 'image to video (first frame)',
+          first_last_frame: 'first + last frame',
+          camera: 'camera motion',
+        }[mode],
+  derived: (id, fromJob, action) =>
+    `${id} (from ${fromJob}, "${BUTTONS[action as keyof typeof BUTTONS] ?? action}")`,
+  button: BUTTONS,
+  priced: (label, yuan) => `${label} · ¥${formatYuan(yuan)}`,
+  pressed: (label) => `${label} · queued`,
+  editPlaceholder: 'Edit the prompt and submit to make a new video',
   auto: 'auto',
   fact: (label, value) => `**${label}**: ${value}`,
   pair: (a, b) => `${a}   ${b}`,

@@ -12,6 +12,20 @@ export const en: Texts = {
   invalidRequest,
   jobError,
   card: enCard,
+  imagesUsed: (total, used) =>
+    `${total} images; using the first ${used}${used === 2 ? ' (first frame, then last frame)' : ''}.`,
+  actions: {
+    queued: (id, pos) => `Queued, #${pos} (job ${id})`,
+    duplicate: (id, pos) => `Already queued (job ${id}, #${pos}); not making it twice`,
+    duplicateRunning: (id) => `You just clicked this: job ${id} is under way; not making it twice`,
+    gone: (id) => `Job ${id} no longer exists (old jobs are cleaned up); send /video again`,
+    alreadyHd: 'This video is already HD',
+    alreadyLong: 'This video is already 10 seconds',
+    notAvailable: 'This mode does not offer that',
+    emptyPrompt: 'The prompt cannot be empty',
+    promptTooLong: 'The prompt is at most 800 characters',
+    unknown: 'Unknown action; refresh the card or send the command again',
+  },
   videoInChat: (openId, jobId) =>
     `${atUser(openId)} your video (job ${jobId}) is ready; the message was recalled, so it is posted here.`,
   linkOnly: (url) =>

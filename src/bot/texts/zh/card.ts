@@ -1,5 +1,17 @@
+import { getCameraTemplate } from '../../../jimeng/camera-templates.js';
+import { formatYuan } from '../format.js';
 import type { CardTexts } from '../texts.js';
 import { jobError } from './errors.js';
+
+const STRENGTH = { weak: '弱', medium: '中', strong: '强' } as const;
+const BUTTONS = {
+  reroll: '再来一个',
+  hd: '高清版',
+  long: '10 秒版',
+  edit: '改提示词',
+  retry: '重试',
+  cancel: '取消',
+};
 
 export const zhCard: CardTexts = {
   title: {
@@ -18,6 +30,20 @@ export const zhCard: CardTexts = {
   job: '任务',
   seed: '种子',
   cost: '费用',
+  estimate: '预计费用',
+  mode: '模式',
+  modeName: (mode, camera) =>
+    mode === 'camera'
+      ? `运镜：${getCameraTemplate(camera?.template ?? '')?.zh ?? camera?.template}（${STRENGTH[camera?.strength ?? 'medium']}）`
+      : { text: '文生视频', first_frame: '图生视频（首帧）', first_last_frame: '首尾帧视频', camera: '运镜' }[
+          mode
+        ],
+  derived: (id, fromJob, action) =>
+    `${id}（由 ${fromJob} 的「${BUTTONS[action as keyof typeof BUTTONS] ?? action}」生成）`,
+  button: BUTTONS,
+  priced: (label, yuan) => `${label} · ¥${formatYuan(yuan)}`,
+  pressed: (label) => `${label} · 已加入队列`,
+  editPlaceholder: '修改提示词后点提交，会生成新的视频',
   auto: '自动',
   fact: (label, value) => `**${label}**：${value}`,
   pair: (a, b) => `${a}　${b}`,

@@ -12,6 +12,20 @@ export const zh: Texts = {
   invalidRequest,
   jobError,
   card: zhCard,
+  imagesUsed: (total, used) =>
+    `共 ${total} 张图片，这次用前 ${used} 张${used === 2 ? '（第 1 张为首帧，第 2 张为尾帧）' : ''}。`,
+  actions: {
+    queued: (id, pos) => `已加入队列，第 ${pos} 位（任务 ${id}）`,
+    duplicate: (id, pos) => `已经在队列中了（任务 ${id}，第 ${pos} 位），不会重复生成`,
+    duplicateRunning: (id) => `刚才已经点过了，任务 ${id} 正在生成，不会重复生成`,
+    gone: (id) => `任务 ${id} 已不存在（太久以前的任务会被清理），请重新发送 /video`,
+    alreadyHd: '这个视频已经是高清的了',
+    alreadyLong: '这个视频已经是 10 秒的了',
+    notAvailable: '这个模式不支持该选项',
+    emptyPrompt: '提示词不能为空',
+    promptTooLong: '提示词最多 800 字',
+    unknown: '不认识这个操作，请更新卡片或重新发送命令',
+  },
   videoInChat: (openId, jobId) =>
     `${atUser(openId)} 你的视频（任务 ${jobId}）生成好了，原消息已撤回，所以发在这里。`,
   linkOnly: (url) =>
