@@ -217,9 +217,15 @@ describe('PgStore start-up', () => {
     expect(missing.code).toBe('DATABASE_MISSING');
     expect(missing.message).toContain('DATABASE_URL:');
 
+    const nobody = await err(`postgres://nobody:s3cret-pw@127.0.0.1:${cluster.port}/postgres`);
+    expect(nobody.code).toBe('DATABASE_AUTH');
+    expect(nobody.message).toMatch(
+      /^DATABASE_URL: PostgreSQL at nobody@127\.0\.0\.1:\d+\/postgres refused the login/,
+    );
+
     const invalid = await err('mysql://bot:s3cret-pw@db/jimeng');
     expect(invalid.code).toBe('DATABASE_URL_INVALID');
-    for (const e of [closed, missing, invalid]) {
+    for (const e of [closed, missing, nobody, invalid]) {
       expect(e.message).not.toContain('s3cret-pw');
       expect(e.message).not.toContain('\n');
     }
