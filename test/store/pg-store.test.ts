@@ -185,6 +185,33 @@ describe('PgStore shared by two replicas', () => {
   });
 });
 
+describe('PgStore records', () => {
+  it('keeps text jsonb cannot hold (NUL, a lone surrogate, the codec’s own escape) exactly', async () => {
+    const [a, b] = await replicas();
+    const odd = 'a\u0000b \ud83d cut \ue000e000 \\u0000 😀';
+    await a.accept({ ...item('om_odd'), payload: { text: odd, list: [odd, 1, null] } });
+    expect(
+      (await b.claimInbox({ now: T0, limit: Number.POSITIVE_INFINITY, leaseMs: 1 }))[0]?.payload,
+    ).toEqual({
+      text: odd,
+      list: [odd, 1, null],
+    });
+    const r = await a.createJob(draft({ prompt: odd, userName: odd }), POLICY, { now: T0 });
+    if (!r.ok) throw new Error('refused');
+    expect(r.job.prompt).toBe(odd);
+    expect(await b.job(r.job.id)).toEqual(r.job);
+    const failed = await b.transition(
+      r.job.id,
+      { from: ['queued'], to: 'failed', charge: 'refund', error: { code: 'X', detail: odd } },
+      T0,
+    );
+    expect((await a.jobsOfUser('ou_alice', Number.POSITIVE_INFINITY))[0]).toEqual(failed);
+    await a.admin({ kind: 'pause', reason: odd }, 'ou_admin', POLICY, T0);
+    expect((await b.paused())?.reason).toBe(odd);
+    expect((await b.adminLogSince(0))[0]?.reason).toBe(odd);
+  });
+});
+
 describe('PgStore start-up', () => {
   it('migrates once when several replicas open a new database together', async () => {
     const url = await cluster.createDatabase();

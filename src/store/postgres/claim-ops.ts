@@ -1,7 +1,8 @@
 import type { ClaimInput, ClaimSubmitsInput } from '../port.js';
 import type { Job } from '../records.js';
 import { pickSubmits } from '../submit-order.js';
-import type { Db } from './db.js';
+import { type Db, limitParam } from './db.js';
+import { toJson } from './json-codec.js';
 import { LOCK_CLASS, SUBMIT_KEY } from './locks.js';
 import {
   CLAIM_CARDS,
@@ -35,14 +36,16 @@ export function claimSubmits(db: Db, input: ClaimSubmitsInput): Promise<Job[]> {
     // Merged into the row as it is now, not written from our read: a same-state change made meanwhile
     // (a card bump) is kept.
     const patches = picks.map((p) =>
-      JSON.stringify({ state: 'submitting', account: p.account, updatedAt: input.now }),
+      toJson({ state: 'submitting', account: p.account, updatedAt: input.now }),
     );
     return (await q<DataRow>(MOVE_TO_SUBMITTING, [ids, patches])).rows.map((r) => r.data);
   });
 }
 
 async function lease(db: Db, sql: string, input: ClaimInput): Promise<Job[]> {
-  return (await db.query<DataRow>(sql, [input.now, input.limit, input.leaseMs])).rows.map((r) => r.data);
+  return (await db.query<DataRow>(sql, [input.now, limitParam(input.limit), input.leaseMs])).rows.map(
+    (r) => r.data,
+  );
 }
 
 export const claimPolls = (db: Db, input: ClaimInput) => lease(db, CLAIM_POLLS, input);

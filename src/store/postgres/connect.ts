@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../../log.js';
+import { types } from './json-codec.js';
 import { PgStoreError } from './pg-store-error.js';
 
 export type PoolOptions = Omit<pg.PoolConfig, 'connectionString'>;
@@ -73,6 +74,7 @@ export async function connect(url: string, options: PoolOptions, log: Logger): P
     application_name: 'jimeng-bot',
     ...options,
     connectionString: url,
+    types,
   });
   // An idle connection the server dropped emits here; unhandled, it would end the process.
   pool.on('error', (err) => log.warn({ err: err.message, db: describeUrl(url) }, 'postgres connection lost'));

@@ -50,3 +50,7 @@ export class Db {
     }
   }
 }
+
+/** A count limit as SQL takes it: at least 0, whole (2.5 → 3, as a `length < limit` loop), Infinity → all. */
+export const limitParam = (n: number): number =>
+  Number.isFinite(n) ? Math.max(0, Math.ceil(n)) : n > 0 ? 2_147_483_647 : 0;

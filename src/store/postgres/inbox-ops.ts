@@ -1,6 +1,7 @@
 import type { ClaimInput } from '../port.js';
 import type { InboxItem } from '../records.js';
-import type { Db } from './db.js';
+import { type Db, limitParam } from './db.js';
+import { toJson } from './json-codec.js';
 import { ACCEPT, CLAIM_INBOX, FAIL_INBOX, FINISH_INBOX } from './sql/inbox.js';
 
 interface InboxRow {
@@ -11,15 +12,12 @@ interface InboxRow {
   attempts: number | null;
 }
 
-/** The payload as JSON (an undefined payload is stored as null). */
-const payloadParam = (payload: unknown): string => JSON.stringify(payload ?? null);
-
 export async function accept(db: Db, item: InboxItem): Promise<boolean> {
   const r = await db.query(ACCEPT, [
     item.id,
     item.kind,
     item.receivedAt,
-    payloadParam(item.payload),
+    toJson(item.payload),
     item.attempts ?? null,
   ]);
   return r.rowCount === 1;
@@ -28,7 +26,12 @@ export async function accept(db: Db, item: InboxItem): Promise<boolean> {
 export async function claimInbox(db: Db, input: ClaimInput & { maxAttempts?: number }): Promise<InboxItem[]> {
   const max =
     input.maxAttempts === undefined || !Number.isFinite(input.maxAttempts) ? null : input.maxAttempts;
-  const { rows } = await db.query<InboxRow>(CLAIM_INBOX, [input.now, input.limit, input.leaseMs, max]);
+  const { rows } = await db.query<InboxRow>(CLAIM_INBOX, [
+    input.now,
+    limitParam(input.limit),
+    input.leaseMs,
+    max,
+  ]);
   return rows.map((r) => {
     const item: InboxItem = { id: r.id, kind: r.kind, receivedAt: r.received_at, payload: r.payload };
     if (r.attempts !== null) item.attempts = r.attempts;

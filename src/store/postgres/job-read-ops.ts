@@ -1,5 +1,5 @@
 import type { Job, JobState } from '../records.js';
-import type { Db } from './db.js';
+import { type Db, limitParam } from './db.js';
 import { IN_FLIGHT, JOB, JOB_COUNTS, JOB_IMAGES, JOBS_IN, JOBS_OF_USER, QUEUE_POSITION } from './sql/jobs.js';
 
 type DataRow = { data: Job };
@@ -10,7 +10,7 @@ export async function job(db: Db, id: string): Promise<Job | undefined> {
 }
 
 export async function jobsOfUser(db: Db, user: string, limit: number): Promise<Job[]> {
-  return records((await db.query<DataRow>(JOBS_OF_USER, [user, limit])).rows);
+  return records((await db.query<DataRow>(JOBS_OF_USER, [user, limitParam(limit)])).rows);
 }
 
 export async function jobsIn(db: Db, states: readonly JobState[]): Promise<Job[]> {

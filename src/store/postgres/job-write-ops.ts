@@ -3,6 +3,7 @@ import { refusalFor } from '../quota-rule.js';
 import type { Job } from '../records.js';
 import { type Db, type Query, Rollback } from './db.js';
 import { applyCardSent, applyTransition, holdsImages, jobIdOf, newJob } from './job-record.js';
+import { toJson } from './json-codec.js';
 import { USER_LOCK_CLASS } from './locks.js';
 import { readQuotaState } from './quota-ops.js';
 import {
@@ -60,7 +61,7 @@ export function createJob(
     await q(INSERT_JOB, [
       job.id,
       seq,
-      JSON.stringify(job),
+      toJson(job),
       job.day,
       job.userOpenId,
       job.chatId,
@@ -81,7 +82,7 @@ export function transition(db: Db, id: string, t: Transition, now: number): Prom
     const before = (await q<{ data: Job }>(LOCK_JOB_IN, [id, [...t.from]])).rows[0]?.data;
     if (!before) return undefined;
     const { job, change } = applyTransition(before, t, now);
-    await q(WRITE_JOB, [id, JSON.stringify(job), t.release === 'poll', t.release === 'delivery', false]);
+    await q(WRITE_JOB, [id, toJson(job), t.release === 'poll', t.release === 'delivery', false]);
     if (change.refund) {
       const spent = await lockDay(q, job.day);
       const after = Math.max(0, round2(spent - job.costYuan));
@@ -97,7 +98,7 @@ export function cardSent(db: Db, id: string, sent: CardSent, now: number): Promi
     const before = (await q<{ data: Job }>(LOCK_JOB, [id])).rows[0]?.data;
     if (!before) return undefined;
     const job = applyCardSent(before, sent, now);
-    await q(WRITE_JOB, [id, JSON.stringify(job), false, false, true]);
+    await q(WRITE_JOB, [id, toJson(job), false, false, true]);
     return job;
   });
 }

@@ -29,7 +29,7 @@ import { type SweepResult, sweep } from './retention.js';
 export interface PgStoreOptions {
   /** postgres://user:password@host:5432/database (the DATABASE_URL setting). */
   url: string;
-  /** node-postgres pool settings (size, timeouts, ssl); `connectionString` comes from `url`. */
+  /** node-postgres pool settings (size, timeouts, ssl); `connectionString` comes from `url`, `types` from json-codec.ts. */
   pool?: PoolOptions;
   logger?: Logger;
   /** The clock retention measures ages with (the operations take `now` from their callers). */

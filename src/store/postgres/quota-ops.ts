@@ -2,6 +2,7 @@ import type { AdminAction, AdminResult, QuotaPolicy, QuotaState } from '../port.
 import { userLimitOf } from '../quota-rule.js';
 import type { AdminLogEntry, ChatFacts, LedgerEntry, Pause } from '../records.js';
 import type { Db, Query } from './db.js';
+import { toJson } from './json-codec.js';
 import {
   ADD_EXTRA,
   ADMIN_LOG_SINCE,
@@ -76,18 +77,18 @@ export function admin(
         break;
       }
       case 'quota_chat':
-        await q(PUT_SETTING, ['chatLimit', JSON.stringify(action.n)]);
+        await q(PUT_SETTING, ['chatLimit', toJson(action.n)]);
         entry.n = action.n;
         break;
       case 'pause':
-        await q(PUT_SETTING, ['paused', JSON.stringify({ reason: action.reason, by, at: now })]);
+        await q(PUT_SETTING, ['paused', toJson({ reason: action.reason, by, at: now })]);
         entry.reason = action.reason;
         break;
       case 'resume':
         changed = (await q(DROP_SETTING, ['paused'])).rowCount === 1;
         break;
     }
-    if (changed) await q(LOG_ADMIN, [now, JSON.stringify(entry)]);
+    if (changed) await q(LOG_ADMIN, [now, toJson(entry)]);
     return { entry, changed, ...(limitToday !== undefined ? { limitToday } : {}) };
   });
 }
@@ -130,5 +131,5 @@ export async function chatFacts(db: Db, chatId: string): Promise<ChatFacts> {
 }
 
 export async function setChatFacts(db: Db, chatId: string, facts: ChatFacts): Promise<void> {
-  await db.query(SET_CHAT_FACTS, [chatId, JSON.stringify(facts)]);
+  await db.query(SET_CHAT_FACTS, [chatId, toJson(facts)]);
 }
