@@ -4,7 +4,7 @@
  * root (PostgreSQL refuses to run as root). One per test file (beforeAll), a fresh database per test,
  * stopped and removed at the end. Missing binaries fail the tests with how to install them.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -112,6 +112,29 @@ export async function startPgCluster(): Promise<PgCluster> {
   ].join(' ');
   await exec('pg_ctl', ['start', '-D', data, '-l', join(dir, 'log'), '-w', '-t', '20', '-o', settings]);
 
+  // Should this process die without stopping the cluster (Ctrl-C, a killed worker), a watchdog does.
+  const q = (a: string) => `'${a.replaceAll("'", `'\\''`)}'`;
+  const stopCmd = [
+    ...(ids ? ['runuser', '-u', 'postgres', '--'] : []),
+    join(bin, 'pg_ctl'),
+    'stop',
+    '-D',
+    data,
+    '-m',
+    'immediate',
+  ]
+    .map(q)
+    .join(' ');
+  const watchdog = spawn(
+    'sh',
+    [
+      '-c',
+      `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${stopCmd} >/dev/null 2>&1; rm -rf ${q(dir)}`,
+    ],
+    { detached: true, stdio: 'ignore' },
+  );
+  watchdog.unref();
+
   const url = (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`;
   const admin = new pg.Pool({ connectionString: url('postgres'), max: 2 });
   let n = 0;
@@ -127,6 +150,7 @@ export async function startPgCluster(): Promise<PgCluster> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      watchdog.kill();
       await admin.end().catch(() => {});
       await exec('pg_ctl', ['stop', '-D', data, '-m', 'immediate', '-w']).catch(() => {});
       rmSync(dir, { recursive: true, force: true });
