@@ -5,7 +5,7 @@
  * stopped and removed at the end. Missing binaries fail the tests with how to install them.
  */
 import { execFile, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,12 +16,15 @@ const run = promisify(execFile);
 
 export interface PgCluster {
   port: number;
-  /** A connection URL for database `db` (TCP on 127.0.0.1, trust auth, user postgres). */
+  /** A connection URL for database `db` (TCP on 127.0.0.1, user postgres, SCRAM password in the URL). */
   url(db: string): string;
   /** Creates a fresh empty database and returns its URL. */
   createDatabase(): Promise<string>;
   stop(): Promise<void>;
 }
+
+/** The superuser's password in every test cluster (they listen on 127.0.0.1 only, and live minutes). */
+export const PASSWORD = 'pg-test-pw';
 
 const INSTALL_HINT =
   'PostgreSQL server binaries (initdb, pg_ctl) not found: install them with `apt-get install postgresql` ' +
@@ -88,12 +91,18 @@ export async function startPgCluster(): Promise<PgCluster> {
     }
   };
 
+  // Over TCP (what the tests and DATABASE_URL use) the server wants the password, as a real one would.
+  const pwfile = join(dir, 'pw');
+  writeFileSync(pwfile, PASSWORD);
+  if (ids) chownSync(pwfile, ids.uid, ids.gid);
   await exec('initdb', [
     '-D',
     data,
     '-U',
     'postgres',
-    '--auth=trust',
+    `--pwfile=${pwfile}`,
+    '--auth-local=trust',
+    '--auth-host=scram-sha-256',
     '-E',
     'UTF8',
     '--locale=C',
@@ -135,7 +144,7 @@ export async function startPgCluster(): Promise<PgCluster> {
   );
   watchdog.unref();
 
-  const url = (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`;
+  const url = (db: string) => `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${db}`;
   const admin = new pg.Pool({ connectionString: url('postgres'), max: 2 });
   let n = 0;
   let stopped = false;

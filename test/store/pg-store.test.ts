@@ -9,7 +9,7 @@ import type { QuotaPolicy } from '../../src/store/port.js';
 import { PgStore, type PgStoreOptions } from '../../src/store/postgres/pg-store.js';
 import { PgStoreError } from '../../src/store/postgres/pg-store-error.js';
 import { DAY, draft, item, POLICY } from '../contract/store-contract.js';
-import { type PgCluster, startPgCluster } from '../helpers/pg-cluster.js';
+import { PASSWORD, type PgCluster, startPgCluster } from '../helpers/pg-cluster.js';
 
 const T0 = Date.UTC(2026, 11, 3, 2);
 const HOUR = 3_600_000;
@@ -240,20 +240,23 @@ describe('PgStore start-up', () => {
       /^DATABASE_URL: cannot reach PostgreSQL at bot@127\.0\.0\.1:\d+\/jimeng \(ECONNREFUSED\)/,
     );
 
-    const missing = await err(`postgres://postgres:s3cret-pw@127.0.0.1:${cluster.port}/no_such_db`);
+    const missing = await err(cluster.url('no_such_db'));
     expect(missing.code).toBe('DATABASE_MISSING');
     expect(missing.message).toContain('DATABASE_URL:');
 
-    const nobody = await err(`postgres://nobody:s3cret-pw@127.0.0.1:${cluster.port}/postgres`);
-    expect(nobody.code).toBe('DATABASE_AUTH');
-    expect(nobody.message).toMatch(
-      /^DATABASE_URL: PostgreSQL at nobody@127\.0\.0\.1:\d+\/postgres refused the login/,
+    const wrong = await err(`postgres://postgres:s3cret-pw@127.0.0.1:${cluster.port}/postgres`);
+    expect(wrong.code).toBe('DATABASE_AUTH');
+    expect(wrong.message).toMatch(
+      /^DATABASE_URL: PostgreSQL at postgres@127\.0\.0\.1:\d+\/postgres refused the login/,
     );
+    const none = await err(`postgres://postgres@127.0.0.1:${cluster.port}/postgres`);
+    expect(none.code).toBe('DATABASE_AUTH');
 
     const invalid = await err('mysql://bot:s3cret-pw@db/jimeng');
     expect(invalid.code).toBe('DATABASE_URL_INVALID');
-    for (const e of [closed, missing, nobody, invalid]) {
+    for (const e of [closed, missing, wrong, none, invalid]) {
       expect(e.message).not.toContain('s3cret-pw');
+      expect(e.message).not.toContain(PASSWORD);
       expect(e.message).not.toContain('\n');
     }
   });

@@ -36,7 +36,8 @@ export function openError(url: string, err: unknown): PgStoreError {
   const e = err as { code?: string; message?: string };
   const code = e.code ?? '';
   const detail = (e.message ?? String(err)).split('\n')[0]!.replaceAll(url, target);
-  if (code === '28P01' || code === '28000')
+  // Without a code: node-postgres's own refusals, e.g. a SCRAM server asked for a password the URL lacks.
+  if (code === '28P01' || code === '28000' || (!code && /password|SASL|SCRAM/i.test(detail)))
     return new PgStoreError(
       'DATABASE_AUTH',
       target,
