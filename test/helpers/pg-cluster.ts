@@ -5,7 +5,15 @@
  * stopped and removed at the end. Missing binaries fail the tests with how to install them.
  */
 import { execFile, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,15 +24,16 @@ const run = promisify(execFile);
 
 export interface PgCluster {
   port: number;
-  /** A connection URL for database `db` (TCP on 127.0.0.1, user postgres, SCRAM password in the URL). */
+  /** A connection URL for database `db` (TCP on 127.0.0.1, user postgres, trust). */
   url(db: string): string;
   /** Creates a fresh empty database and returns its URL. */
   createDatabase(): Promise<string>;
   stop(): Promise<void>;
 }
 
-/** The superuser's password in every test cluster (they listen on 127.0.0.1 only, and live minutes). */
-export const PASSWORD = 'pg-test-pw';
+/** A role that must log in with this SCRAM password (the tests' own connections use trust). */
+export const GUARDED = 'guarded';
+export const GUARDED_PASSWORD = 'pg-test-pw';
 
 const INSTALL_HINT =
   'PostgreSQL server binaries (initdb, pg_ctl) not found: install them with `apt-get install postgresql` ' +
@@ -91,23 +100,21 @@ export async function startPgCluster(): Promise<PgCluster> {
     }
   };
 
-  // Over TCP (what the tests and DATABASE_URL use) the server wants the password, as a real one would.
-  const pwfile = join(dir, 'pw');
-  writeFileSync(pwfile, PASSWORD);
-  if (ids) chownSync(pwfile, ids.uid, ids.gid);
   await exec('initdb', [
     '-D',
     data,
     '-U',
     'postgres',
-    `--pwfile=${pwfile}`,
-    '--auth-local=trust',
-    '--auth-host=scram-sha-256',
+    '--auth=trust',
     '-E',
     'UTF8',
     '--locale=C',
     '--no-sync',
   ]);
+  // Trust for the tests' own connections (fast); the `guarded` role must log in with a SCRAM password,
+  // as against a real server, so wrong and missing passwords can be tried.
+  const hba = join(data, 'pg_hba.conf');
+  writeFileSync(hba, `host all ${GUARDED} 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, 'utf8')}`);
   const port = await freePort();
   // Durability is pointless for a throwaway cluster: fsync off makes each commit (and CREATE DATABASE) fast.
   const settings = [
@@ -144,8 +151,9 @@ export async function startPgCluster(): Promise<PgCluster> {
   );
   watchdog.unref();
 
-  const url = (db: string) => `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${db}`;
+  const url = (db: string) => `postgres://postgres@127.0.0.1:${port}/${db}`;
   const admin = new pg.Pool({ connectionString: url('postgres'), max: 2 });
+  await admin.query(`CREATE ROLE ${GUARDED} LOGIN PASSWORD '${GUARDED_PASSWORD}'`);
   let n = 0;
   let stopped = false;
   return {

@@ -9,7 +9,7 @@ import type { QuotaPolicy } from '../../src/store/port.js';
 import { PgStore, type PgStoreOptions } from '../../src/store/postgres/pg-store.js';
 import { PgStoreError } from '../../src/store/postgres/pg-store-error.js';
 import { DAY, draft, item, POLICY } from '../contract/store-contract.js';
-import { PASSWORD, type PgCluster, startPgCluster } from '../helpers/pg-cluster.js';
+import { GUARDED, GUARDED_PASSWORD, type PgCluster, startPgCluster } from '../helpers/pg-cluster.js';
 
 const T0 = Date.UTC(2026, 11, 3, 2);
 const HOUR = 3_600_000;
@@ -224,7 +224,7 @@ describe('PgStore start-up', () => {
     expect((await open(url)).migrated).toEqual([]);
   });
 
-  it('fails with one line naming DATABASE_URL, without the password, when the database is not there', async () => {
+  it('fails with one line naming DATABASE_URL, never the password, when it cannot connect or migrate', async () => {
     const err = async (url: string) => {
       try {
         await PgStore.open({ url, pool: { connectionTimeoutMillis: 3000 } });
@@ -244,19 +244,24 @@ describe('PgStore start-up', () => {
     expect(missing.code).toBe('DATABASE_MISSING');
     expect(missing.message).toContain('DATABASE_URL:');
 
-    const wrong = await err(`postgres://postgres:s3cret-pw@127.0.0.1:${cluster.port}/postgres`);
+    const guarded = `127.0.0.1:${cluster.port}/postgres`;
+    // The right password gets in; PostgreSQL 15 lets no one but the owner create in `public`.
+    const denied = await err(`postgres://${GUARDED}:${GUARDED_PASSWORD}@${guarded}`);
+    expect(denied.code).toBe('DATABASE_MIGRATION');
+    expect(denied.message).toMatch(/^DATABASE_URL: cannot set up the schema in guarded@.*permission denied/);
+    const wrong = await err(`postgres://${GUARDED}:s3cret-pw@${guarded}`);
     expect(wrong.code).toBe('DATABASE_AUTH');
     expect(wrong.message).toMatch(
-      /^DATABASE_URL: PostgreSQL at postgres@127\.0\.0\.1:\d+\/postgres refused the login/,
+      /^DATABASE_URL: PostgreSQL at guarded@127\.0\.0\.1:\d+\/postgres refused the login/,
     );
-    const none = await err(`postgres://postgres@127.0.0.1:${cluster.port}/postgres`);
+    const none = await err(`postgres://${GUARDED}@${guarded}`);
     expect(none.code).toBe('DATABASE_AUTH');
 
     const invalid = await err('mysql://bot:s3cret-pw@db/jimeng');
     expect(invalid.code).toBe('DATABASE_URL_INVALID');
-    for (const e of [closed, missing, wrong, none, invalid]) {
+    for (const e of [closed, missing, denied, wrong, none, invalid]) {
       expect(e.message).not.toContain('s3cret-pw');
-      expect(e.message).not.toContain(PASSWORD);
+      expect(e.message).not.toContain(GUARDED_PASSWORD);
       expect(e.message).not.toContain('\n');
     }
   });
