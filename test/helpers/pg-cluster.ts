@@ -115,18 +115,34 @@ export async function startPgCluster(): Promise<PgCluster> {
   // as against a real server, so wrong and missing passwords can be tried.
   const hba = join(data, 'pg_hba.conf');
   writeFileSync(hba, `host all ${GUARDED} 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, 'utf8')}`);
-  const port = await freePort();
   // Durability is pointless for a throwaway cluster: fsync off makes each commit (and CREATE DATABASE) fast.
-  const settings = [
-    `-p ${port}`,
-    `-k ${dir}`,
-    '-c listen_addresses=127.0.0.1',
-    '-c fsync=off',
-    '-c synchronous_commit=off',
-    '-c full_page_writes=off',
-    '-c max_connections=200',
-  ].join(' ');
-  await exec('pg_ctl', ['start', '-D', data, '-l', join(dir, 'log'), '-w', '-t', '20', '-o', settings]);
+  const start = async (port: number) => {
+    const settings = [
+      `-p ${port}`,
+      `-k ${dir}`,
+      '-c listen_addresses=127.0.0.1',
+      '-c fsync=off',
+      '-c synchronous_commit=off',
+      '-c full_page_writes=off',
+      '-c max_connections=200',
+    ].join(' ');
+    await exec('pg_ctl', ['start', '-D', data, '-l', join(dir, 'log'), '-w', '-t', '20', '-o', settings]);
+  };
+  // The probed port can be taken by someone else before the server binds it: then try another.
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    try {
+      await start(port);
+      break;
+    } catch (err) {
+      const log = existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8') : '';
+      if (attempt >= 3 || !/could not bind|Address already in use/i.test(log)) {
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`${(err as Error).message}\n${log.trim().split('\n').slice(-5).join('\n')}`);
+      }
+    }
+  }
 
   // Should this process die without stopping the cluster (Ctrl-C, a killed worker), a watchdog does.
   const q = (a: string) => `'${a.replaceAll("'", `'\\''`)}'`;
