@@ -1,0 +1,57 @@
+import type { ClaimInput, ClaimSubmitsInput } from '../port.js';
+import type { Job } from '../records.js';
+import { pickSubmits } from '../submit-order.js';
+import { type Db, limitParam } from './db.js';
+import { toJson } from './json-codec.js';
+import { LOCK_CLASS, SUBMIT_KEY } from './locks.js';
+import {
+  CLAIM_CARDS,
+  CLAIM_DELIVERIES,
+  CLAIM_POLLS,
+  DUE_QUEUED,
+  JOBS_AT_JIMENG,
+  LOCK_SUBMITS,
+  MOVE_TO_SUBMITTING,
+  NEXT_POLL_AT,
+} from './sql/claims.js';
+
+type DataRow = { data: Job };
+
+/**
+ * One transaction under the deployment-wide SUBMIT lock: count the slots every replica's jobs hold, pick
+ * with submit-order.ts's rule, move the picks to `submitting`. Only this step takes a slot (a job enters
+ * `submitting` nowhere else), so with the lock held the count cannot grow under us; slots freed meanwhile
+ * are merely seen on the next claim. The lock is taken before anything is read, so the reads see every
+ * claim that committed before (READ COMMITTED takes a fresh snapshot per statement).
+ */
+export function claimSubmits(db: Db, input: ClaimSubmitsInput): Promise<Job[]> {
+  if (input.limit <= 0 || input.accounts.length === 0) return Promise.resolve([]);
+  return db.tx(async (q) => {
+    await q(LOCK_SUBMITS, [LOCK_CLASS, SUBMIT_KEY]);
+    const atJimeng = (await q<DataRow>(JOBS_AT_JIMENG)).rows.map((r) => r.data);
+    const queued = (await q<DataRow>(DUE_QUEUED, [input.now])).rows.map((r) => r.data);
+    const picks = pickSubmits(queued, atJimeng, input.accounts, input.now, input.limit);
+    if (!picks.length) return [];
+    const ids = picks.map((p) => p.job.id);
+    // Merged into the row as it is now, not written from our read: a same-state change made meanwhile
+    // (a card bump) is kept.
+    const patches = picks.map((p) =>
+      toJson({ state: 'submitting', account: p.account, updatedAt: input.now }),
+    );
+    return (await q<DataRow>(MOVE_TO_SUBMITTING, [ids, patches])).rows.map((r) => r.data);
+  });
+}
+
+async function lease(db: Db, sql: string, input: ClaimInput): Promise<Job[]> {
+  return (await db.query<DataRow>(sql, [input.now, limitParam(input.limit), input.leaseMs])).rows.map(
+    (r) => r.data,
+  );
+}
+
+export const claimPolls = (db: Db, input: ClaimInput) => lease(db, CLAIM_POLLS, input);
+export const claimDeliveries = (db: Db, input: ClaimInput) => lease(db, CLAIM_DELIVERIES, input);
+export const claimCards = (db: Db, input: ClaimInput) => lease(db, CLAIM_CARDS, input);
+
+export async function nextPollAt(db: Db): Promise<number | undefined> {
+  return (await db.query<{ at: number | null }>(NEXT_POLL_AT)).rows[0]?.at ?? undefined;
+}

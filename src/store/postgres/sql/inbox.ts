@@ -1,0 +1,43 @@
+/** Inbox and dedup statements. Each runs alone: one statement is one transaction. */
+
+/**
+ * $1 id, $2 kind, $3 received_at, $4 payload, $5 attempts. Remembers the key and puts the item in one
+ * statement; no row back = the key was already seen. Racing inserts of one key queue on its unique index
+ * and all but one do nothing. An item still in the inbox under a forgotten key is replaced in place.
+ */
+export const ACCEPT = /* sql */ `
+  WITH first AS (
+    INSERT INTO seen (id, at) VALUES ($1, $3) ON CONFLICT (id) DO NOTHING RETURNING id
+  )
+  INSERT INTO inbox (id, kind, received_at, payload, attempts)
+  SELECT $1, $2, $3, $4::jsonb, $5 FROM first
+  ON CONFLICT (id) DO UPDATE SET
+    kind = EXCLUDED.kind,
+    received_at = EXCLUDED.received_at,
+    payload = EXCLUDED.payload,
+    attempts = coalesce(EXCLUDED.attempts, inbox.attempts)
+  RETURNING id`;
+
+/**
+ * $1 now, $2 limit, $3 lease ms, $4 max attempts (NULL = no limit). Oldest first; rows another replica is
+ * claiming right now are skipped, not waited for; each claimed row is leased until now + lease.
+ */
+export const CLAIM_INBOX = /* sql */ `
+  WITH due AS (
+    SELECT id FROM inbox
+    WHERE ($4::integer IS NULL OR coalesce(attempts, 0) < $4)
+      AND (lease_until IS NULL OR lease_until <= $1)
+    ORDER BY pos
+    LIMIT greatest($2::integer, 0)
+    FOR UPDATE SKIP LOCKED
+  ), claimed AS (
+    UPDATE inbox i SET lease_until = $1::double precision + $3::double precision
+    FROM due WHERE i.id = due.id
+    RETURNING i.pos, i.id, i.kind, i.received_at, i.payload, i.attempts
+  )
+  SELECT id, kind, received_at, payload, attempts FROM claimed ORDER BY pos`;
+
+export const FINISH_INBOX = /* sql */ `DELETE FROM inbox WHERE id = $1`;
+
+export const FAIL_INBOX = /* sql */ `
+  UPDATE inbox SET attempts = coalesce(attempts, 0) + 1, lease_until = NULL WHERE id = $1`;
