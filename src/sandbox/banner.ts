@@ -4,9 +4,10 @@
  * own simulator keys appear here, never keys from the environment.
  */
 import { relative } from 'node:path';
+import { SAMPLE_CLIP as SIM_CLIP } from './jimeng-sim/video.js';
 import type { Sandbox } from './start-sandbox.js';
 
-export const SIM_CLIP = { seconds: 2, width: 320, height: 180 } as const;
+export { SIM_CLIP };
 
 /** The command line that checks the simulator's keys with the `jimeng` CLI. */
 export function jimengCheckLine(sb: Pick<Sandbox, 'config'>): string {

@@ -69,6 +69,8 @@ export interface SandboxCardClick {
   name?: string;
   /** Default 'button'. */
   tag?: string;
+  /** Give up after this long, as Feishu does after 3 s (default 3000; the call then rejects). */
+  timeoutMs?: number;
 }
 
 export interface Sandbox {
@@ -224,7 +226,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       ...(c.name !== undefined ? { name: c.name } : {}),
       ...(c.formValue !== undefined ? { formValue: c.formValue } : {}),
     });
-    return postEvent(webhookUrl, event, { encryptKey });
+    return postEvent(webhookUrl, event, { encryptKey, signal: AbortSignal.timeout(c.timeoutMs ?? 3000) });
   };
   let chatPage: ChatPage | undefined;
   const close = async () => {

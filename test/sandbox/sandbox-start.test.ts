@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jimengCheckLine, sandboxBanner } from '../../src/sandbox/banner.js';
+import { SAMPLE_CLIP } from '../../src/sandbox/jimeng-sim/video.js';
 
 /**
  * `npm start` without a Feishu app, as its own process (`node --import tsx src/main.ts`): what it prints,
@@ -97,5 +98,20 @@ describe('sandboxBanner', () => {
     expect(jimengCheckLine(sb)).toBe(
       'VOLC_ACCESSKEY=AKSANDBOX1234 VOLC_SECRETKEY=abcd JIMENG_ENDPOINT=http://127.0.0.1:4000 npx jimeng check',
     );
+  });
+});
+
+describe('the simulator clip the page tells about', () => {
+  it('is what SAMPLE_CLIP says (duration from mvhd, size from tkhd)', () => {
+    const mp4 = readFileSync('src/sandbox/assets/sample.mp4');
+    const mvhd = mp4.indexOf('mvhd') + 4; // version 0: flags, creation, modification, timescale, duration
+    expect(mp4[mvhd]).toBe(0);
+    expect(mp4.readUInt32BE(mvhd + 16) / mp4.readUInt32BE(mvhd + 12)).toBe(SAMPLE_CLIP.seconds);
+    const tkhd = mp4.indexOf('tkhd') + 4; // version 0: … matrix (36 bytes), width, height (16.16)
+    const size = tkhd + 4 + 4 + 4 + 4 + 4 + 4 + 8 + 2 + 2 + 2 + 2 + 36;
+    expect([mp4.readUInt32BE(size) / 65536, mp4.readUInt32BE(size + 4) / 65536]).toEqual([
+      SAMPLE_CLIP.width,
+      SAMPLE_CLIP.height,
+    ]);
   });
 });
