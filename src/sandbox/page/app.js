@@ -269,7 +269,11 @@ function cardElement(el, inForm = false) {
     case 'input':
       return inputHtml(el);
     case 'form':
-      return `<form class="card-form" data-form-name="${escapeHtml(String(el.name ?? ''))}">${all(el.elements ?? [])}</form>`;
+      return `<form class="card-form" data-form-name="${escapeHtml(String(el.name ?? ''))}">${(
+        el.elements ?? []
+      )
+        .map((/** @type {any} */ x) => cardElement(x, true))
+        .join('')}</form>`;
     case 'action': // card JSON 1.0: buttons in an action module
       return `<div class="card-row">${all(el.actions ?? [])}</div>`;
     case 'column_set':
@@ -375,9 +379,15 @@ function messageElement(m) {
 
 const jump = $('jump');
 let stickToBottom = true;
+let lastTop = 0;
 const nearBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+// Only the user scrolling up lets go of the bottom: content growing under a scroll (an image loading
+// before the scroll event of our own jump is dispatched) must not count as "scrolled up".
 list.addEventListener('scroll', () => {
-  stickToBottom = nearBottom();
+  const top = list.scrollTop;
+  if (nearBottom()) stickToBottom = true;
+  else if (top < lastTop) stickToBottom = false;
+  lastTop = top;
   if (stickToBottom) jump.hidden = true;
 });
 function keepBottom() {
