@@ -4,10 +4,8 @@
  * own simulator keys appear here, never keys from the environment.
  */
 import { relative } from 'node:path';
-import { SAMPLE_CLIP as SIM_CLIP } from './jimeng-sim/video.js';
+import { SAMPLE_CLIP } from './jimeng-sim/video.js';
 import type { Sandbox } from './start-sandbox.js';
-
-export { SIM_CLIP };
 
 /** The command line that checks the simulator's keys with the `jimeng` CLI. */
 export function jimengCheckLine(sb: Pick<Sandbox, 'config'>): string {
@@ -23,7 +21,7 @@ export function sandboxBanner(
   const state = sb.stateDir
     ? `${rel && !rel.startsWith('..') ? rel : sb.stateDir}  (kept across restarts; delete the folder to start over)`
     : 'in memory (gone when the process stops)';
-  const { seconds, width, height } = SIM_CLIP;
+  const { seconds, width, height } = SAMPLE_CLIP;
   return [
     '',
     '  Sandbox ready (no Feishu app configured): the real bot with a fake Feishu and a Jimeng simulator.',

@@ -5,7 +5,7 @@
  * the bot as signed card callbacks), the uploaded videos (with Range) and the simulator knobs.
  */
 import Router from '@koa/router';
-import { SIM_CLIP } from '../banner.js';
+import { SAMPLE_CLIP } from '../jimeng-sim/video.js';
 import { SANDBOX_CHAT, SANDBOX_USERS } from '../sandbox-users.js';
 import { addCardActionRoutes } from './card-action-routes.js';
 import { ChatEventStream } from './event-stream.js';
@@ -37,7 +37,7 @@ export function createChatPage(sandbox: ChatPageSandbox): ChatPage {
       messages: feishu.messages.filter((m) => m.chatId === SANDBOX_CHAT).map(view),
       knobs: knobState.knobs(),
       /** What the simulator serves for every video, whatever the options. */
-      simulatorClip: SIM_CLIP,
+      simulatorClip: SAMPLE_CLIP,
     }),
   });
 

@@ -7,7 +7,7 @@ import type { Context } from 'koa';
 import { readBodyOrNull } from '../../util/read-body.js';
 import { SANDBOX_CHAT, SANDBOX_USERS } from '../sandbox-users.js';
 import { answer, BadRequest, checkUser } from './bad-request.js';
-import { type Member, postContent, toMentions } from './mentions.js';
+import { type Member, type MentionedText, postContent, toMentions } from './mentions.js';
 import { readJsonRequest } from './read-json-request.js';
 import { imageType } from './serve-bytes.js';
 import type { ChatPageSandbox } from './types.js';
@@ -38,16 +38,7 @@ export function addMessageRoutes(router: Router, sandbox: ChatPageSandbox): void
           throw new BadRequest(400, 'BAD_PARENT', 'parentId 不是本群聊中的消息');
       }
       // Every "@name" of a member becomes a real mention, as the Feishu client sends a picked one.
-      const message =
-        images.length > 0
-          ? (() => {
-              const post = postContent(text.trim(), images, members);
-              return { msgType: 'post', content: post.content, mentions: post.mentions };
-            })()
-          : (() => {
-              const m = toMentions(text, members);
-              return { msgType: 'text', content: { text: m.text }, mentions: m.mentions };
-            })();
+      const message = images.length > 0 ? asPost(text.trim(), images, members) : asText(text, members);
       const { messageId, status } = await sandbox.send({
         senderOpenId: user,
         msgType: message.msgType,
@@ -75,6 +66,22 @@ export function addMessageRoutes(router: Router, sandbox: ChatPageSandbox): void
       return { imageKey: feishu.addImage(await readImage(ctx)) };
     });
   });
+}
+
+interface OutgoingMessage {
+  msgType: string;
+  content: object;
+  mentions: MentionedText['mentions'];
+}
+
+function asText(text: string, members: readonly Member[]): OutgoingMessage {
+  const m = toMentions(text, members);
+  return { msgType: 'text', content: { text: m.text }, mentions: m.mentions };
+}
+
+function asPost(text: string, images: readonly string[], members: readonly Member[]): OutgoingMessage {
+  const post = postContent(text, images, members);
+  return { msgType: 'post', content: post.content, mentions: post.mentions };
 }
 
 function checkImages(v: unknown, known: (key: string) => boolean): string[] {
