@@ -368,9 +368,8 @@ function messageElement(m) {
     <div class="actions"><button type="button" class="link-button" data-reply="${escapeHtml(m.id)}" aria-label="回复 ${escapeHtml(m.sender.name)} 的消息">回复</button></div>
   </div>`;
   // Images and videos change the message's height when they load: stay at the bottom (see keepBottom).
-  for (const v of li.querySelectorAll('img')) v.addEventListener('load', keepBottom, { once: true });
-  for (const v of li.querySelectorAll('video'))
-    v.addEventListener('loadedmetadata', keepBottom, { once: true });
+  for (const v of li.querySelectorAll('img')) v.addEventListener('load', follow, { once: true });
+  for (const v of li.querySelectorAll('video')) v.addEventListener('loadedmetadata', follow, { once: true });
   sizes.observe(li);
   return li;
 }
@@ -383,23 +382,35 @@ let lastTop = 0;
 const nearBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < 80;
 // Only the user scrolling up lets go of the bottom: content growing under a scroll (an image loading
 // before the scroll event of our own jump is dispatched) must not count as "scrolled up".
-list.addEventListener('scroll', () => {
+function syncScroll() {
   const top = list.scrollTop;
   if (nearBottom()) stickToBottom = true;
   else if (top < lastTop) stickToBottom = false;
   lastTop = top;
   if (stickToBottom) jump.hidden = true;
-});
+}
+list.addEventListener('scroll', syncScroll);
 function keepBottom() {
-  if (stickToBottom) list.scrollTop = list.scrollHeight;
+  if (!stickToBottom) return;
+  list.scrollTop = list.scrollHeight;
+  lastTop = list.scrollTop;
+}
+/** Something changed size: follow it, unless the user has scrolled up (even if that scroll's event is still to come). */
+function follow() {
+  syncScroll();
+  keepBottom();
+}
+function stick() {
+  stickToBottom = true;
+  lastTop = list.scrollTop;
+  jump.hidden = true;
 }
 /** Any message growing (an image or video loading, a card patched) or the list resizing. */
-const sizes = new ResizeObserver(() => keepBottom());
+const sizes = new ResizeObserver(() => follow());
 sizes.observe(list);
 jump.addEventListener('click', () => {
-  stickToBottom = true;
-  jump.hidden = true;
-  list.scrollTo({ top: list.scrollHeight });
+  stick();
+  keepBottom();
 });
 
 function renderAll() {
@@ -407,7 +418,7 @@ function renderAll() {
   sizes.observe(list);
   list.replaceChildren(...[...state.messages.values()].map(messageElement));
   $('empty').hidden = state.messages.size > 0;
-  stickToBottom = true;
+  stick();
   keepBottom();
 }
 
@@ -427,6 +438,7 @@ function keepFormInput(from, to) {
 /** @param {ChatMessage} m */
 function upsert(m) {
   const isNew = !state.messages.has(m.id);
+  syncScroll();
   state.messages.set(m.id, m);
   const el = messageElement(m);
   const old = list.querySelector(`li[data-id="${CSS.escape(m.id)}"]`);
@@ -436,7 +448,7 @@ function upsert(m) {
     old.replaceWith(el);
   } else list.append(el);
   $('empty').hidden = true;
-  if (isNew && m.sender.id === state.user) stickToBottom = true;
+  if (isNew && m.sender.id === state.user) stick();
   if (isNew && !stickToBottom) jump.hidden = false;
   keepBottom();
 }
