@@ -105,6 +105,15 @@ describe('sandbox state folder', () => {
     );
     expect(contentOf(quota).text).toContain('已用 1 /');
 
+    // A button on a card sent before the restart still reaches the bot (same app, keys and store).
+    const click = await second.clickCard({
+      messageId: card.messageId,
+      operatorOpenId: WANG,
+      value: { action: 'cancel', job: 'J0001' },
+    });
+    expect(click.status).toBe(200);
+    expect(JSON.stringify(click.body)).toContain('J0001');
+
     // Replies to messages from before the restart work (the image, as for image-to-video).
     await second.send({ senderOpenId: WANG, text: '/video 让它动起来', parentId: imageMsg });
     await waitFor(() => second.jimeng.tasks.size === 1, 10_000, 'the image-to-video task');
