@@ -1,5 +1,7 @@
-// Saves docs/sandbox.png: the chat page after a successful /video run.
-// Run: npx tsx scripts/screenshot.ts (needs chromium; fonts-noto-cjk for readable Chinese).
+// Saves a screenshot of the sandbox chat page after a successful /video run (docs/sandbox.png by default).
+// Run: npx tsx scripts/screenshot.ts (needs chromium; fonts-noto-cjk and fonts-noto-color-emoji for
+// readable Chinese and emoji). Options by environment: W, H (viewport, default 1280×880), DPR, OUT (file),
+// DRAWER=1 (open the identity/simulator drawer, narrow widths), MENTION=1 (the @ picker open).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +17,7 @@ const browser = await chromium.launch({
   args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
 });
 const page = await browser.newPage({
-  viewport: { width: Number(process.env.W ?? 1280), height: Number(process.env.H ?? 800) },
+  viewport: { width: Number(process.env.W ?? 1280), height: Number(process.env.H ?? 880) },
   deviceScaleFactor: Number(process.env.DPR ?? 1),
 });
 page.on('pageerror', (e) => console.log('pageerror:', e.message));
@@ -30,7 +32,15 @@ await page.evaluate(() => {
   v.currentTime = 1;
 });
 await page.waitForTimeout(800);
-await page.locator('#text').blur();
+if (process.env.MENTION) {
+  await page.click('#text');
+  await page.keyboard.type('/quota set @');
+  await page.waitForSelector('#mention-list:not([hidden])');
+} else await page.locator('#text').blur();
+if (process.env.DRAWER) {
+  await page.click('#drawer-toggle');
+  await page.waitForTimeout(400);
+}
 await page.screenshot({ path: process.env.OUT ?? 'docs/sandbox.png' });
 await browser.close();
 await sb.close();

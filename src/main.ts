@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
-import { startSandbox } from './sandbox/start-sandbox.js';
+import { sandboxBanner } from './sandbox/banner.js';
+import { sandboxStateDir, startSandbox } from './sandbox/start-sandbox.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -15,14 +16,15 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ level: config.logLevel });
+  // The sandbox is run by a person at a terminal: short readable lines. Production logs JSON.
+  const logger = createLogger({ level: config.logLevel, pretty: config.sandbox });
   mkdirSync(config.dataDir, { recursive: true });
 
   let stop: () => Promise<void>;
   if (config.sandbox) {
-    const sandbox = await startSandbox({ config, logger, chatPage: true });
+    const sandbox = await startSandbox({ config, logger, chatPage: true, stateDir: sandboxStateDir(config) });
     stop = sandbox.close; // closes the chat page's event streams, the app, the fake Feishu and the simulator
-    process.stdout.write(`\n  Sandbox ready (no Feishu app configured): open ${sandbox.pageUrl}\n\n`);
+    process.stdout.write(sandboxBanner(sandbox));
   } else {
     const app = await createApp({ config, logger });
     const url = await app.listen(config.port, '0.0.0.0');

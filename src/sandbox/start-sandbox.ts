@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type Router from '@koa/router';
 import { type App, createApp } from '../app.js';
 import type { Config } from '../config.js';
@@ -10,7 +11,8 @@ import {
   type JimengSimulatorOptions,
   startJimengSimulator,
 } from './jimeng-simulator.js';
-import { buildMessageEvent, postEvent } from './lark-event-builder.js';
+import { buildCardActionEvent, buildMessageEvent, postEvent } from './lark-event-builder.js';
+import { loadIdentity, newIdentity, saveIdentity } from './sandbox-identity.js';
 import { SANDBOX_ADMIN_IDS, SANDBOX_CHAT } from './sandbox-users.js';
 
 export interface SandboxOptions {
@@ -26,6 +28,13 @@ export interface SandboxOptions {
   routes?: (sandbox: Omit<Sandbox, 'app' | 'pageUrl'>) => Router;
   /** Serve the web chat page (src/sandbox/chat-page.ts) at `/` (default false; `npm start` turns it on). */
   chatPage?: boolean;
+  /**
+   * Keep everything in this folder and find it again at the next start: the bot's store (it becomes
+   * `config.dataDir`), the fake Feishu's chat history (`feishu/`) and the sandbox's app ids and simulator
+   * keys (`sandbox.json`). `npm start` passes sandboxStateDir(config). Default: none, the store stays in
+   * `config.dataDir`, the chat in memory and the ids are new each time (tests).
+   */
+  stateDir?: string;
   /** Shorter timings for tests. */
   minPollMs?: number;
   jimengRetryBaseMs?: number;
@@ -48,6 +57,22 @@ export interface SandboxMessage {
   messageId?: string;
 }
 
+/** A user clicks a button (or submits a form) on one of the bot's cards. */
+export interface SandboxCardClick {
+  messageId: string;
+  operatorOpenId: string;
+  /** The component's callback value (`behaviors[].value`, or a legacy `value`). */
+  value?: Record<string, unknown>;
+  /** A form submit: field name → value. */
+  formValue?: Record<string, unknown>;
+  /** The component's `name`. */
+  name?: string;
+  /** Default 'button'. */
+  tag?: string;
+  /** Give up after this long, as Feishu does after 3 s (default 3000; the call then rejects). */
+  timeoutMs?: number;
+}
+
 export interface Sandbox {
   app: App;
   feishu: FakeFeishu;
@@ -63,12 +88,26 @@ export interface Sandbox {
     senderOpenId: string;
     bytes: Uint8Array;
   }): Promise<{ messageId: string }>;
+  /**
+   * A click on a card, delivered to the bot as Feishu does: a `card.action.trigger` callback, encrypted
+   * and signed, to the webhook. Returns the HTTP status and the bot's answer (`{toast?, card?}`).
+   */
+  clickCard(click: SandboxCardClick): Promise<{ status: number; body: unknown }>;
+  /** Where the sandbox keeps its state (see SandboxOptions.stateDir), if anywhere. */
+  stateDir?: string;
   close(): Promise<void>;
 }
 
-const hex = (n: number) => randomBytes(n).toString('hex');
-
 export { SANDBOX_CHAT };
+
+/**
+ * Where `npm start` keeps the sandbox: `<DATA_DIR>/sandbox` (`./data/sandbox` by default). Never the
+ * data folder itself, so sandbox jobs, spending and quota never count toward a real bot started from
+ * the same DATA_DIR (which reads `<DATA_DIR>/state.json`).
+ */
+export function sandboxStateDir(config: Pick<Config, 'dataDir'>): string {
+  return join(config.dataDir, 'sandbox');
+}
 
 /**
  * The whole bot on one machine with no credentials: the real app (receiver, bot, job runner,
@@ -77,23 +116,39 @@ export { SANDBOX_CHAT };
  */
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const log = opts.logger ?? silentLogger;
-  const appId = `cli_sandbox${hex(6)}`;
-  const appSecret = hex(16);
-  const encryptKey = hex(16);
-  const verificationToken = hex(16);
-  const accessKeyId = `AKSANDBOX${hex(4)}`;
-  const secretAccessKey = hex(20);
+  const { stateDir } = opts;
+  if (stateDir) mkdirSync(stateDir, { recursive: true });
+  const identity = stateDir ? loadIdentity(stateDir) : newIdentity();
+  const { appId, appSecret, encryptKey, verificationToken, accessKeyId, secretAccessKey } = identity;
   const generationMs = opts.generationMs ?? 8000;
-  const feishu = await startFakeFeishu({ appId, appSecret, botName: '即梦视频助手', logger: log });
-  const jimeng = await startJimengSimulator({
-    accessKeyId,
-    secretAccessKey,
-    generationMs,
-    logger: log,
-    ...opts.simulator,
+  const feishu = await startFakeFeishu({
+    appId,
+    appSecret,
+    botName: '即梦视频助手',
+    botOpenId: identity.botOpenId,
+    logger: log.child({ component: 'feishu-sim' }),
+    ...(stateDir ? { persistDir: join(stateDir, 'feishu') } : {}),
   });
+  const startSim = (port: number | undefined) =>
+    startJimengSimulator({
+      accessKeyId,
+      secretAccessKey,
+      generationMs,
+      logger: log.child({ component: 'jimeng-sim' }),
+      ...(port ? { port } : {}),
+      ...opts.simulator,
+    });
+  // With a state folder the simulator tries its last port again, so an exported JIMENG_ENDPOINT still works.
+  const lastPort = opts.simulator?.port === undefined && stateDir ? identity.simulatorPort : 0;
+  const jimeng = await startSim(lastPort).catch((e: unknown) => {
+    if (!lastPort) throw e;
+    return startSim(0);
+  });
+  if (stateDir && jimeng.port !== identity.simulatorPort)
+    saveIdentity(stateDir, { ...identity, simulatorPort: jimeng.port });
   const config: Config = {
     ...opts.config,
+    ...(stateDir ? { dataDir: stateDir } : {}),
     sandbox: true,
     // The chat page's simulated admin can try the admin commands.
     admins: [...new Set([...opts.config.admins, ...SANDBOX_ADMIN_IDS])],
@@ -158,13 +213,38 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     });
     return { messageId };
   };
+  const clickCard: Sandbox['clickCard'] = async (c) => {
+    const stored = feishu.getStoredMessage(c.messageId);
+    const event = buildCardActionEvent({
+      appId,
+      token: verificationToken,
+      messageId: c.messageId,
+      chatId: stored?.chatId ?? SANDBOX_CHAT,
+      operatorOpenId: c.operatorOpenId,
+      tag: c.tag ?? 'button',
+      value: c.value ?? {},
+      ...(c.name !== undefined ? { name: c.name } : {}),
+      ...(c.formValue !== undefined ? { formValue: c.formValue } : {}),
+    });
+    return postEvent(webhookUrl, event, { encryptKey, signal: AbortSignal.timeout(c.timeoutMs ?? 3000) });
+  };
   let chatPage: ChatPage | undefined;
   const close = async () => {
     chatPage?.close();
     await app.close();
     await Promise.all([feishu.close(), jimeng.close()]);
   };
-  const partial = { feishu, jimeng, config, webhookUrl: '', send, sendImage, close };
+  const partial = {
+    feishu,
+    jimeng,
+    config,
+    webhookUrl: '',
+    send,
+    sendImage,
+    clickCard,
+    close,
+    ...(stateDir ? { stateDir } : {}),
+  };
 
   if (opts.chatPage && !opts.routes) chatPage = createChatPage(partial);
   const extraRoutes = opts.routes ? opts.routes(partial) : chatPage?.router;

@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { SANDBOX_USERS } from '../../src/sandbox/sandbox-users.js';
+import { buildCardActionEvent } from '../../src/sandbox/lark-event-builder.js';
+import { SANDBOX_CHAT, SANDBOX_USERS } from '../../src/sandbox/sandbox-users.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.js';
+import { png } from '../helpers/png.js';
 
 /**
  * The sandbox chat page in a real browser: Debian's Chromium (`apt-get install chromium`; .ci/run installs
@@ -25,6 +26,7 @@ const ARGS = [
 ];
 const TITLES = { queued: '🎬 已排队', generating: '⏳ 生成中', done: '✅ 视频已生成' };
 const WANG = SANDBOX_USERS[0]!;
+const LI = SANDBOX_USERS[1]!;
 const ADMIN = SANDBOX_USERS.find((u) => u.admin)!;
 
 let browser: Browser;
@@ -48,7 +50,11 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'jimeng-e2e-')), QUOTA_USER_DAILY: '20' });
+  const config = loadConfig({
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'jimeng-e2e-')),
+    QUOTA_USER_DAILY: '20',
+    JIMENG_MAX_CONCURRENT: '1', // a second video waits in the queue (the card-button test cancels it)
+  });
   sandbox = await startSandbox({
     config,
     port: 0,
@@ -162,6 +168,8 @@ describe('sandbox chat page (Chromium)', () => {
   it('an image posted with the file picker and replied to with /video reaches Jimeng byte for byte', async () => {
     const image = png(640, 480);
     await page.setInputFiles('#image-input', { name: 'cat.png', mimeType: 'image/png', buffer: image });
+    await page.locator('#attachments img').waitFor();
+    await page.click('#send'); // one image alone: an image message
     const imageMsg = page.locator('#messages li[data-type="image"]');
     await imageMsg.locator('img').waitFor();
     await page.waitForFunction(
@@ -201,46 +209,237 @@ describe('sandbox chat page (Chromium)', () => {
       .toBe(ADMIN.name);
     expect(pageErrors).toEqual([]);
   });
-});
 
-/** A valid RGB PNG (a gradient), built by hand: signature, IHDR, one zlib IDAT, IEND. */
-function png(width: number, height: number): Buffer {
-  const rows: Buffer[] = [];
-  for (let y = 0; y < height; y++) {
-    const row = Buffer.alloc(1 + width * 3); // filter byte 0 + RGB
-    for (let x = 0; x < width; x++) {
-      row[1 + x * 3] = (x * 255) / width;
-      row[2 + x * 3] = (y * 255) / height;
-      row[3 + x * 3] = 160;
+  it('typing @ offers the members and sends a real mention: /quota set @小王 10 is done', async () => {
+    await page.check(`input[name="user"][value="${ADMIN.openId}"]`);
+    await page.click('#text');
+    await page.keyboard.type('/quota set @');
+    const options = page.locator('#mention-list [role="option"]');
+    await expect
+      .poll(() => options.locator('.name').allTextContents())
+      .toEqual([sandbox.feishu.botName, WANG.name, LI.name, ADMIN.name]);
+    await page.keyboard.type('小'); // narrows to 小王, 小李
+    await expect.poll(() => options.count()).toBe(2);
+    await page.keyboard.press('Enter'); // picks the first: 小王 (Enter does not send while choosing)
+    await expect.poll(() => page.inputValue('#text')).toBe('/quota set @小王 ');
+    expect(await page.isHidden('#mention-list')).toBe(true);
+    await page.keyboard.type('10');
+    await page.keyboard.press('Enter');
+
+    const userMessage = () => sandbox.feishu.messages.find((m) => m.senderType === 'user');
+    await expect.poll(userMessage).toBeDefined();
+    const asked = userMessage()!;
+    expect(asked.content).toBe(JSON.stringify({ text: '/quota set @_user_1 10' }));
+    expect(asked.mentions).toEqual([{ key: '@_user_1', openId: WANG.openId, name: WANG.name }]);
+    // The page shows the mention by name, and the bot's answer: done.
+    await expect
+      .poll(() => page.locator('#messages li.mine .bubble').textContent())
+      .toBe('/quota set @小王 10');
+    await expect
+      .poll(() => page.locator('#messages li[data-type="text"]:not(.mine) .bubble').last().textContent())
+      .toContain(`已把 @${WANG.name} 的每日额度设为 10`);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('follows every new message (images too, once loaded) unless the user has scrolled up', async () => {
+    const list = page.locator('#messages');
+    const gap = () => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    for (let i = 0; i < 30; i++)
+      sandbox.feishu.addUserMessage({
+        chatId: SANDBOX_CHAT,
+        senderOpenId: LI.openId,
+        msgType: 'text',
+        content: { text: `第 ${i + 1} 条闲聊` },
+      });
+    await expect.poll(() => page.locator('#messages li').count()).toBe(30);
+    await expect.poll(gap).toBeLessThan(2);
+
+    // An image arrives: the list is at its end once the image has loaded (it is taller than its slot;
+    // served late, so that it grows the message after the page has scrolled to it).
+    await page.route('**/sandbox/images/**', async (route) => {
+      await new Promise((r) => setTimeout(r, 400));
+      await route.continue();
+    });
+    await page.setInputFiles('#image-input', {
+      name: 'a.png',
+      mimeType: 'image/png',
+      buffer: png(480, 360),
+    });
+    await page.click('#send');
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('#messages li[data-type="image"] img') as HTMLImageElement | null)?.complete,
+    );
+    await expect.poll(gap).toBeLessThan(2);
+    const last = await page.locator('#messages li').last().getAttribute('data-type');
+    expect(last).toBe('image');
+
+    // Scrolled up to read: a new message does not pull the list down; a button offers to jump.
+    await list.evaluate((el) => el.scrollTo({ top: 0 }));
+    await expect.poll(() => list.evaluate((el) => el.scrollTop)).toBe(0);
+    sandbox.feishu.addUserMessage({
+      chatId: SANDBOX_CHAT,
+      senderOpenId: LI.openId,
+      msgType: 'text',
+      content: { text: '有人在吗' },
+    });
+    await expect.poll(() => page.locator('#messages li').count()).toBe(32);
+    await expect.poll(() => page.isVisible('#jump')).toBe(true);
+    expect(await list.evaluate((el) => el.scrollTop)).toBe(0);
+    await page.click('#jump');
+    await expect.poll(gap).toBeLessThan(2);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('at 390 px the identity switcher and simulator panel are a drawer opened from the header', async () => {
+    const narrow = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const p = await narrow.newPage();
+    try {
+      await p.goto(sandbox.pageUrl);
+      await p.waitForSelector('body[data-ready="1"]');
+      const inView = async (sel: string) => {
+        const box = await p.locator(sel).boundingBox();
+        return !!box && box.x >= 0 && box.x + box.width <= 390 && box.y >= 0 && box.y + box.height <= 844;
+      };
+      // The chat fills the screen, the composer included; the settings are out of the way.
+      expect(await inView('#composer')).toBe(true);
+      expect(await p.isVisible('#side')).toBe(false);
+      expect(await p.isVisible('#drawer-toggle')).toBe(true);
+      expect(await p.textContent('#drawer-user')).toBe(WANG.name);
+
+      await p.click('#drawer-toggle');
+      await expect.poll(() => p.getAttribute('#drawer-toggle', 'aria-expanded')).toBe('true');
+      await expect.poll(() => inView('#users')).toBe(true);
+      expect(await p.isVisible('#gen-seconds')).toBe(true);
+      await p.check(`input[name="user"][value="${LI.openId}"]`);
+      await p.keyboard.press('Escape');
+      await expect.poll(() => p.isVisible('#side')).toBe(false);
+      expect(await p.textContent('#drawer-user')).toBe(LI.name);
+
+      // Back in the chat, as 小李.
+      await p.fill('#text', '/help');
+      await p.press('#text', 'Enter');
+      await expect.poll(() => p.locator('#messages li.mine .meta .name').first().textContent()).toBe(LI.name);
+      // The drawer also closes from its own button and from a tap beside it.
+      await p.click('#drawer-toggle');
+      await expect.poll(() => p.isVisible('#side')).toBe(true);
+      await p.mouse.click(10, 400);
+      await expect.poll(() => p.isVisible('#side')).toBe(false);
+    } finally {
+      await narrow.close();
     }
-    rows.push(row);
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit, truecolour, deflate, no filter, no interlace
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.concat(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+  });
 
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
+  it('a click on a card button reaches the bot as a signed callback: the queued job is cancelled, the toast shows', async () => {
+    sandbox.jimeng.setGenerationMs(60_000);
+    await send('/video 第一个');
+    await expect.poll(() => sandbox.app.store.dump().jobs.length).toBe(1);
+    await send('/video 第二个');
+    await expect
+      .poll(() => sandbox.app.store.dump().jobs.map((j) => j.state))
+      .toEqual([expect.not.stringMatching(/queued/), 'queued']);
+    const queued = sandbox.app.store.dump().jobs[1]!;
+    // The bot's queued cards will carry this button; until then the test sends such a card itself.
+    const { messageId } = await sandbox.app.messenger.sendCard(
+      SANDBOX_CHAT,
+      {
+        schema: '2.0',
+        config: { update_multi: true },
+        header: { title: { tag: 'plain_text', content: '测试：取消按钮' } },
+        body: {
+          elements: [
+            {
+              tag: 'button',
+              type: 'danger',
+              text: { tag: 'plain_text', content: '取消' },
+              behaviors: [{ type: 'callback', value: { action: 'cancel', job: queued.id } }],
+            },
+            {
+              tag: 'form',
+              name: 'edit',
+              elements: [
+                { tag: 'input', name: 'prompt', default_value: '橘猫', required: true },
+                {
+                  tag: 'button',
+                  name: 'edit_submit',
+                  form_action_type: 'submit',
+                  text: { tag: 'plain_text', content: '改提示词' },
+                  behaviors: [{ type: 'callback', value: { action: 'edit', job: queued.id } }],
+                },
+              ],
+            },
+          ],
+        },
+      },
+      { uuid: 'e2e-cancel-card' },
+    );
+    const card = page.locator(`#messages li[data-id="${messageId}"]`);
+    await card.locator('button[data-card-action]').click();
+    await expect
+      .poll(() => page.locator('#toasts .toast').first().textContent())
+      .toContain(`已取消任务 ${queued.id}`);
+    await expect.poll(() => sandbox.app.store.dump().jobs[1]!.state).toBe('cancelled');
 
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}
+    // The form: what the user typed goes as form_value, with the submit button's value and name.
+    await card.locator('input[name="prompt"]').fill('橘猫在雪地里打滚');
+    const request = page.waitForRequest('**/sandbox/card-actions');
+    await card.locator('button[type="submit"]').click();
+    expect((await request).postDataJSON()).toMatchObject({
+      user: WANG.openId,
+      messageId,
+      name: 'edit_submit',
+      value: { action: 'edit', job: queued.id },
+      formValue: { prompt: '橘猫在雪地里打滚' },
+    });
+    await expect.poll(() => page.locator('#toasts .toast').count()).toBeGreaterThan(0);
+
+    // The webhook takes only signed callbacks: the same click unsigned is refused.
+    const forged = buildCardActionEvent({
+      appId: sandbox.config.lark.appId,
+      token: sandbox.config.lark.verificationToken,
+      messageId,
+      chatId: SANDBOX_CHAT,
+      operatorOpenId: WANG.openId,
+      value: { action: 'cancel', job: queued.id },
+    });
+    const res = await fetch(sandbox.webhookUrl, { method: 'POST', body: JSON.stringify(forged) });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a post carries two images and the /video text in one message', async () => {
+    const first = png(640, 360);
+    const second = png(360, 640);
+    await page.setInputFiles('#image-input', [
+      { name: 'day.png', mimeType: 'image/png', buffer: first },
+      { name: 'night.png', mimeType: 'image/png', buffer: second },
+    ]);
+    await expect.poll(() => page.locator('#attachments img').count()).toBe(2);
+    await send('/video 从白天到黑夜');
+    const post = page.locator('#messages li[data-type="post"]');
+    await post.waitFor();
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll<HTMLImageElement>('#messages li[data-type="post"] img')).every(
+        (i) => i.complete && i.naturalWidth > 0,
+      ),
+    );
+    expect(await post.locator('img').count()).toBe(2);
+    expect(await post.locator('.bubble').textContent()).toContain('/video 从白天到黑夜');
+    await expect.poll(() => page.locator('#attachments img').count()).toBe(0);
+
+    const stored = sandbox.feishu.messages.find((m) => m.msgType === 'post')!;
+    const nodes = (
+      JSON.parse(stored.content) as { content: { tag: string; image_key?: string }[][] }
+    ).content.flat();
+    const keys = nodes.filter((n) => n.tag === 'img').map((n) => n.image_key!);
+    expect(keys).toHaveLength(2);
+    expect(Buffer.compare(sandbox.feishu.images.get(keys[0]!)!.bytes, first)).toBe(0);
+    expect(Buffer.compare(sandbox.feishu.images.get(keys[1]!)!.bytes, second)).toBe(0);
+    // The bot took it as one request with images (a video made from it).
+    await expect.poll(() => sandbox.jimeng.tasks.size, { timeout: 10_000 }).toBe(1);
+    const task = [...sandbox.jimeng.tasks.values()][0]!;
+    expect(task.prompt).toBe('从白天到黑夜');
+    expect(Buffer.compare(task.images[0]!, first)).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});

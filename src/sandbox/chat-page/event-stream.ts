@@ -33,6 +33,12 @@ export class ChatEventStream {
     this.broadcast('knobs', this.d.knobs());
   };
 
+  /** A card replaced by a callback answer: shown like a patch. */
+  private readonly onUpdate = (m: StoredMessage) => {
+    if (m.chatId !== this.d.chatId) return;
+    this.broadcast('patch', this.d.view(m));
+  };
+
   constructor(private readonly d: EventStreamDeps) {}
 
   broadcast(event: string, data: unknown): void {
@@ -83,9 +89,11 @@ export class ChatEventStream {
     if (on) {
       this.d.feishu.on('message', this.onMessage);
       this.d.feishu.on('patch', this.onPatch);
+      this.d.feishu.on('update', this.onUpdate);
     } else {
       this.d.feishu.off('message', this.onMessage);
       this.d.feishu.off('patch', this.onPatch);
+      this.d.feishu.off('update', this.onUpdate);
     }
   }
 }

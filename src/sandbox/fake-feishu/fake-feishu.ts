@@ -12,7 +12,8 @@ import { SANDBOX_USERS } from '../sandbox-users.js';
 import { type AddChatInput, ChatRegistry, DEFAULT_CHAT_NAME, type StoredChat } from './chats.js';
 import { type FeishuState, findMessage } from './feishu-state.js';
 import { type HandleDeps, handleRequest, send } from './handle-request.js';
-import { recallMessage } from './messages.js';
+import { FeishuJournal } from './journal.js';
+import { recallMessage, replaceCard } from './messages.js';
 import { TenantTokens } from './tenant-tokens.js';
 import type {
   CallRecord,
@@ -83,6 +84,10 @@ export class FakeFeishu extends EventEmitter<FakeEvents> {
       calls: this.calls,
       faults: this.faults,
     };
+    if (opts.persistDir) {
+      const loaded = new FeishuJournal(opts.persistDir, this.logger).open(this.state);
+      this.logger.info({ dir: opts.persistDir, ...loaded }, 'fake feishu: chat history loaded');
+    }
     this.server = createServer((req, res) => {
       handleRequest(deps, req, res).catch((e: unknown) => {
         this.logger.error({ err: e }, 'fake feishu: handler crashed');
@@ -136,6 +141,11 @@ export class FakeFeishu extends EventEmitter<FakeEvents> {
       ...(input.chatType ? { chatType: input.chatType } : {}),
     });
     return { messageId, imageKey };
+  }
+
+  /** A card callback's answer carried a card: it replaces the clicked card at once (see replaceCard). */
+  replaceCard(messageId: string, card: object): StoredMessage {
+    return replaceCard(this.state, messageId, card);
   }
 
   getStoredMessage(messageId: string): StoredMessage | undefined {

@@ -15,7 +15,7 @@ import type { FeishuState } from './feishu-state.js';
 import { mustFind } from './messages.js';
 import { appNotInChat } from './refusals.js';
 import { RECALLED_CONTENT } from './to-api.js';
-import type { StoredUpload } from './types.js';
+import type { StoredImage, StoredUpload } from './types.js';
 
 export const IMAGE_LIMIT = 10 * 1024 * 1024;
 const FILE_TYPES = ['opus', 'mp4', 'pdf', 'doc', 'xls', 'ppt', 'stream'];
@@ -79,7 +79,9 @@ export function uploadImage(s: FeishuState, body: Buffer | null, req: IncomingMe
   if (!image || image.data.length === 0) throw empty();
   if (image.data.length > IMAGE_LIMIT) throw tooBig();
   const imageKey = `img_v3_${hex(12)}`;
-  s.images.set(imageKey, { imageKey, bytes: Buffer.from(image.data), source: 'upload', at: Date.now() });
+  const stored: StoredImage = { imageKey, bytes: Buffer.from(image.data), source: 'upload', at: Date.now() };
+  s.images.set(imageKey, stored);
+  s.events.emit('image', stored);
   return imageKey;
 }
 

@@ -135,6 +135,22 @@ export function patch(s: FeishuState, messageId: string, body: Record<string, un
   s.events.emit('patch', { ...p, message: msg });
 }
 
+/**
+ * A card callback was answered with `card: {type: 'raw', data}`: Feishu shows that card at once in place
+ * of the clicked one (no im.message.patch call; the answer's card is not checked for update_multi).
+ */
+export function replaceCard(s: FeishuState, messageId: string, card: object): StoredMessage {
+  const msg = mustFind(s, messageId);
+  if (msg.senderType !== 'app' || msg.msgType !== 'interactive')
+    throw new FeishuApiError(400, 230001, "only the bot's cards can be replaced by a callback answer");
+  const { content } = validateContent(s, 'interactive', JSON.stringify(card));
+  msg.content = content;
+  msg.updateTime = Date.now();
+  msg.updated = true;
+  s.events.emit('update', msg);
+  return msg;
+}
+
 /** im.message.get: the message, in a chat the bot is in (230002 otherwise). */
 export function getMessage(s: FeishuState, messageId: string): StoredMessage {
   const msg = mustFind(s, messageId);

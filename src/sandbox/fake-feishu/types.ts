@@ -22,6 +22,11 @@ export interface FakeFeishuOptions {
   deniedScopes?: readonly string[];
   /** Who is who, for the names of `<at user_id="…">` mentions (default: the sandbox users). */
   users?: readonly { openId: string; name: string }[];
+  /**
+   * Keep messages, patches, uploads and images in this folder (a JSON lines journal plus blobs, see
+   * journal.ts) and load them at start: the sandbox chat survives a restart. Default: memory only.
+   */
+  persistDir?: string;
   logger?: Logger;
 }
 
@@ -117,4 +122,8 @@ export interface FakeEvents {
   patch: [StoredPatch & { message: StoredMessage }];
   upload: [StoredUpload];
   recall: [StoredMessage];
+  /** Image bytes stored (a user's image, or im.image.create). */
+  image: [StoredImage];
+  /** A card replaced by a card callback's answer (`card: {type: 'raw', data}`), not by im.message.patch. */
+  update: [StoredMessage];
 }

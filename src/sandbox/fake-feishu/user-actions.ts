@@ -1,7 +1,7 @@
 /** What users do in the fake's chats: post a message, post an image. (The bot's side is messages.ts.) */
 import { randomBytes } from 'node:crypto';
 import { type FeishuState, findMessage } from './feishu-state.js';
-import type { StoredMessage } from './types.js';
+import type { StoredImage, StoredMessage } from './types.js';
 
 const hex = (n: number) => randomBytes(n).toString('hex');
 
@@ -52,6 +52,8 @@ export function addUserMessage(s: FeishuState, input: UserMessageInput): StoredM
 /** Stores image bytes as if a user had sent them; returns the image_key. */
 export function addUserImage(s: FeishuState, bytes: Uint8Array): string {
   const imageKey = `img_v3_${hex(12)}`;
-  s.images.set(imageKey, { imageKey, bytes: Buffer.from(bytes), source: 'user', at: Date.now() });
+  const image: StoredImage = { imageKey, bytes: Buffer.from(bytes), source: 'user', at: Date.now() };
+  s.images.set(imageKey, image);
+  s.events.emit('image', image);
   return imageKey;
 }

@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { parseByteRange } from '../http/byte-range.js';
 import type { TaskBook } from './tasks.js';
 
+/** What the sample clip is (test/sandbox checks it against the file): the sandbox page says so. */
+export const SAMPLE_CLIP = { seconds: 2, width: 320, height: 180 } as const;
+
 /** The sample clip: next to this folder (src via tsx, or dist if assets are copied), else src. */
 export async function loadVideo(videoPath?: string): Promise<Buffer> {
   const candidates = videoPath
