@@ -24,7 +24,7 @@ export type Checked =
 export function checkSpec(spec: VideoSpec, catalog: ModelCatalog): Checked {
   const [first, last] = spec.images;
   try {
-    const { model } = validateRequest(
+    const { model, warnings } = validateRequest(
       {
         model: spec.tier,
         prompt: spec.prompt,
@@ -38,6 +38,10 @@ export function checkSpec(spec: VideoSpec, catalog: ModelCatalog): Checked {
       },
       catalog,
     );
+    // Jimeng refuses a last frame whose ratio differs from the first's ("尾帧图片需与首帧图片比例相同")
+    // only after the task was created: refuse it here, before anything is reserved.
+    const differ = warnings.find((w) => w.code === 'FRAME_RATIOS_DIFFER');
+    if (differ) return { ok: false, code: 'IMAGE_RATIO_MISMATCH', details: differ.details };
     return { ok: true, model, costYuan: catalog.priceOf(model, spec.duration) };
   } catch (err) {
     if (!isJimengError(err)) throw err;

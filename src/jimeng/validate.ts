@@ -29,7 +29,7 @@ export const SEED_MAX = 2 ** 31 - 1;
 
 const list = (values: readonly (string | number)[]) => values.join(', ');
 /** First and last frame ratios further apart than this get a FRAME_RATIOS_DIFFER warning. */
-const FRAME_RATIO_TOLERANCE = 0.02;
+const FRAME_RATIO_TOLERANCE = 0.01;
 
 function checkPrompt(raw: unknown): string {
   const prompt = typeof raw === 'string' ? raw.trim() : '';

@@ -338,22 +338,28 @@ describe('sandbox chat page (Chromium)', () => {
     await expect
       .poll(() => sandbox.app.store.dump().jobs.map((j) => j.state))
       .toEqual([expect.not.stringMatching(/queued/), 'queued']);
+    // The bot's card of the queued job carries 取消.
+    await expect.poll(() => sandbox.app.store.dump().jobs[1]!.card.sent).toBeGreaterThan(0);
     const queued = sandbox.app.store.dump().jobs[1]!;
-    // The bot's queued cards will carry this button; until then the test sends such a card itself.
+    const queuedCard = page.locator(`#messages li[data-id="${queued.card.messageId}"]`);
+    await queuedCard.locator('button[data-card-action]', { hasText: '取消' }).click();
+    await expect
+      .poll(() => page.locator('#toasts .toast').first().textContent())
+      .toContain(`已取消任务 ${queued.id}`);
+    await expect.poll(() => sandbox.app.store.dump().jobs[1]!.state).toBe('cancelled');
+    // The answer card replaces the clicked one at once: cancelled, no buttons left.
+    await expect.poll(() => queuedCard.locator('.card-header').textContent()).toContain('已取消');
+    expect(await queuedCard.locator('button[data-card-action]').count()).toBe(0);
+
+    // A form (the test sends one itself: the bot's forms only come on finished videos).
     const { messageId } = await sandbox.app.messenger.sendCard(
       SANDBOX_CHAT,
       {
         schema: '2.0',
         config: { update_multi: true },
-        header: { title: { tag: 'plain_text', content: '测试：取消按钮' } },
+        header: { title: { tag: 'plain_text', content: '测试：表单' } },
         body: {
           elements: [
-            {
-              tag: 'button',
-              type: 'danger',
-              text: { tag: 'plain_text', content: '取消' },
-              behaviors: [{ type: 'callback', value: { action: 'cancel', job: queued.id } }],
-            },
             {
               tag: 'form',
               name: 'edit',
@@ -371,15 +377,9 @@ describe('sandbox chat page (Chromium)', () => {
           ],
         },
       },
-      { uuid: 'e2e-cancel-card' },
+      { uuid: 'e2e-form-card' },
     );
     const card = page.locator(`#messages li[data-id="${messageId}"]`);
-    await card.locator('button[data-card-action]').click();
-    await expect
-      .poll(() => page.locator('#toasts .toast').first().textContent())
-      .toContain(`已取消任务 ${queued.id}`);
-    await expect.poll(() => sandbox.app.store.dump().jobs[1]!.state).toBe('cancelled');
-
     // The form: what the user typed goes as form_value, with the submit button's value and name.
     await card.locator('input[name="prompt"]').fill('橘猫在雪地里打滚');
     const request = page.waitForRequest('**/sandbox/card-actions');
@@ -409,7 +409,7 @@ describe('sandbox chat page (Chromium)', () => {
 
   it('a post carries two images and the /video text in one message', async () => {
     const first = png(640, 360);
-    const second = png(360, 640);
+    const second = png(1280, 720); // the last frame must have the first one's ratio
     await page.setInputFiles('#image-input', [
       { name: 'day.png', mimeType: 'image/png', buffer: first },
       { name: 'night.png', mimeType: 'image/png', buffer: second },
@@ -440,6 +440,8 @@ describe('sandbox chat page (Chromium)', () => {
     const task = [...sandbox.jimeng.tasks.values()][0]!;
     expect(task.prompt).toBe('从白天到黑夜');
     expect(Buffer.compare(task.images[0]!, first)).toBe(0);
+    expect(Buffer.compare(task.images[1]!, second)).toBe(0); // first and last frame, in order
+    expect(task.reqKey).toBe('jimeng_i2v_first_tail_v30');
     expect(pageErrors).toEqual([]);
   });
 });

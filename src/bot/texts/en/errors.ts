@@ -33,7 +33,7 @@ export function invalidRequest(code: string, d?: Details): string {
     case 'IMAGE_ASPECT':
       return `⚠️ ${which(d)}${size(d)} is too narrow: the long side may be at most 3 times the short side.`;
     case 'IMAGE_RATIO_MISMATCH':
-      return '⚠️ The first and last frame must have the same aspect ratio.';
+      return `⚠️ The first and last frame must have the same aspect ratio${d?.firstWidth !== undefined ? ` (these are ${d.firstWidth}×${d.firstHeight} and ${d.lastWidth}×${d.lastHeight})` : ''}: send two images of the same shape.`;
     case 'BAD_CAMERA':
     case 'CAMERA_TEMPLATE':
       return '⚠️ Unknown camera motion; send /help for the list.';

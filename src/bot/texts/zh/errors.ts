@@ -34,7 +34,7 @@ export function invalidRequest(code: string, d?: Details): string {
     case 'IMAGE_ASPECT':
       return `⚠️ ${which(d)}太细长${size(d)}，长边与短边之比不能超过 3:1。`;
     case 'IMAGE_RATIO_MISMATCH':
-      return '⚠️ 首帧和尾帧两张图片的比例需要一致。';
+      return `⚠️ 首帧和尾帧两张图片的比例需要一致${d?.firstWidth !== undefined ? `（现在是 ${d.firstWidth}×${d.firstHeight} 和 ${d.lastWidth}×${d.lastHeight}）` : ''}，请换成比例相同的两张图片。`;
     case 'BAD_CAMERA':
     case 'CAMERA_TEMPLATE':
       return '⚠️ 没有这个运镜模板，发送 /help 查看可用的运镜。';
