@@ -1,3 +1,4 @@
+import type { ModelMode } from '../jimeng/model-definitions.js';
 import type { ModelCatalog } from '../jimeng/models.js';
 import type { StorePort } from '../store/port.js';
 import { cancelJob } from './cancel-job.js';
@@ -15,6 +16,8 @@ export interface ServicesOptions {
   chatName?(chatId: string): Promise<string>;
 }
 
+const MODES: readonly ModelMode[] = ['text', 'first_frame', 'first_last_frame', 'camera'];
+
 /** What the commands get from the rest of the bot. */
 export function botServices(o: ServicesOptions): BotServices {
   const listed = o.catalog.list().filter((m) => m.documented);
@@ -25,16 +28,20 @@ export function botServices(o: ServicesOptions): BotServices {
       for (const m of listed) out[m.tier] ??= m.pricePerSecond;
       return out;
     },
+    // One row per mode and tier, modes in the order a user meets them (text first, camera last).
     modelRows: (): ModelRow[] =>
-      listed.map((m) => ({
-        tier: m.tier,
-        reqKey: m.reqKey,
-        kind: m.kind,
-        images: m.images,
-        resolution: m.resolution,
-        durations: m.durations,
-        pricePerSecond: m.pricePerSecond,
-      })),
+      MODES.flatMap((mode) =>
+        listed
+          .filter((m) => m.modes.includes(mode))
+          .map((m) => ({
+            mode,
+            tier: m.tier,
+            reqKey: m.reqKey,
+            resolution: m.resolution,
+            price5: o.catalog.priceOf(m, 5),
+            price10: o.catalog.priceOf(m, 10),
+          })),
+      ),
     videos: o.videos,
     async cancelJob(jobId, by, isAdmin) {
       const r = await cancelJob(o.store, jobId, by, isAdmin, o.now());

@@ -93,7 +93,7 @@ describe('Jimeng fidelity', () => {
     const list = String(
       contentOf(sb.feishu.botMessages().find((m) => m.parentId === models.messageId)!).text,
     );
-    expect(list).toContain('约 0.28 元/秒');
+    expect(list).toContain('• 720p　720P　¥1.4 / ¥2.8　jimeng_t2v_v30');
     const { messageId } = await sb.send({ senderOpenId: ALICE, text: '/video 便宜的猫' });
     await waitFor(() => jobFor(sb, messageId)?.state === 'delivered', 10_000, 'the video');
     expect(jobFor(sb, messageId)?.costYuan).toBe(1.4);

@@ -8,32 +8,31 @@ import type { Refusal } from '../../src/store/port.js';
 import type { Job, JobState } from '../../src/store/records.js';
 
 const ROWS: ModelRow[] = [
+  { mode: 'text', tier: '720p', reqKey: 'jimeng_t2v_v30', resolution: '720P', price5: 3, price10: 6 },
+  { mode: 'text', tier: 'pro', reqKey: 'jimeng_ti2v_v30_pro', resolution: '1080P', price5: 5, price10: 10 },
   {
-    tier: '720p',
-    reqKey: 'jimeng_t2v_v30',
-    kind: 't2v',
-    images: 0,
-    resolution: '720P',
-    durations: [5, 10],
-    pricePerSecond: 0.6,
-  },
-  {
+    mode: 'first_frame',
     tier: '1080p',
     reqKey: 'jimeng_i2v_first_v30_1080',
-    kind: 'i2v',
-    images: 1,
     resolution: '1080P',
-    durations: [5, 10],
-    pricePerSecond: 0.8,
+    price5: 4,
+    price10: 8,
   },
   {
-    tier: 'pro',
-    reqKey: 'jimeng_ti2v_v30_pro',
-    kind: 'both',
-    images: 1,
-    resolution: '1080P',
-    durations: [5, 10],
-    pricePerSecond: 1,
+    mode: 'first_last_frame',
+    tier: '720p',
+    reqKey: 'jimeng_i2v_first_tail_v30',
+    resolution: '720P',
+    price5: 3,
+    price10: 6,
+  },
+  {
+    mode: 'camera',
+    tier: '720p',
+    reqKey: 'jimeng_i2v_recamera_v30',
+    resolution: '720P',
+    price5: 2.25,
+    price10: 4.5,
   },
 ];
 const HELP = {
@@ -312,20 +311,48 @@ describe('texts', () => {
     }
   });
 
-  it('the model list shows tier, resolution, kind, durations and price', () => {
+  it('the model list: one group per mode with how to ask for it, one line per tier with the price for 5 s and 10 s', () => {
     const text = TEXTS.zh.models(ROWS);
-    for (const s of [
-      '720p',
-      '1080p',
-      '5/10 秒',
-      '约 0.8 元/秒',
-      '约 1.0 元/秒',
-      '图生视频',
-      'jimeng_t2v_v30',
-    ])
-      expect(text).toContain(s);
+    expect(text.split('\n')).toEqual([
+      '🎞 可用模型（价格为约数：5 秒 / 10 秒）',
+      '',
+      '【文生视频】/video 橘猫打哈欠',
+      '• 720p　720P　¥3.0 / ¥6.0　jimeng_t2v_v30',
+      '• pro　1080P　¥5.0 / ¥10.0　jimeng_ti2v_v30_pro',
+      '',
+      '【图生视频（首帧）】回复一张图片：/video 让它动起来',
+      '• 1080p　1080P　¥4.0 / ¥8.0　jimeng_i2v_first_v30_1080',
+      '',
+      '【首尾帧视频】回复一条带两张图片的消息（或一条消息里放两张图片加命令）：/video 从白天到黑夜',
+      '• 720p　720P　¥3.0 / ¥6.0　jimeng_i2v_first_tail_v30',
+      '',
+      '【运镜】回复一张图片：/video --camera 希区柯克推进 人物特写',
+      '• 720p　720P　¥2.25 / ¥4.5　jimeng_i2v_recamera_v30',
+      '',
+      '用 -m 选清晰度、-d 10 选 10 秒，例如：/video -m 1080p -d 10 海边日落延时',
+    ]);
     expect(TEXTS.zh.models([])).toMatch(/没有/);
-    expect(TEXTS.en.models(ROWS)).toContain('¥0.6/s');
+    expect(TEXTS.en.models(ROWS)).toContain(
+      'Camera motion: reply to an image: /video --camera hitchcock_dolly_in',
+    );
+    expect(TEXTS.en.models(ROWS)).toContain('• 720p  720P  ¥3.0 / ¥6.0  jimeng_t2v_v30');
+  });
+
+  it('help and /models: every /video example in them parses, camera templates included', () => {
+    for (const t of [TEXTS.zh, TEXTS.en]) {
+      const examples = [t.help(HELP), t.models(ROWS)]
+        .join('\n')
+        .split('\n')
+        .flatMap((l) => [...l.matchAll(/\/video [^（(\n]+/g)].map((m) => m[0].trim()));
+      expect(examples.length).toBeGreaterThanOrEqual(6);
+      for (const e of examples) {
+        const cmd = parseCommand(e, { mentions: [], chatType: 'p2p' });
+        expect(cmd.type, e).toBe('video');
+      }
+    }
+    expect(TEXTS.zh.help(HELP)).toContain('希区柯克推进、希区柯克拉远');
+    expect(TEXTS.zh.help(HELP)).toContain('首尾帧');
+    expect(TEXTS.en.help(HELP)).toContain('hitchcock_dolly_in, hitchcock_dolly_out');
   });
 
   it('mention-only help is short and shows the example', () => {

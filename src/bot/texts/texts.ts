@@ -19,15 +19,15 @@ export interface HelpParams {
   prices: Record<Tier, number>;
 }
 
-/** One row of `/models`. */
+/** One row of `/models`: what a user chooses (a tier for a mode), with its price for 5 s and for 10 s. */
 export interface ModelRow {
+  mode: ModelMode;
   tier: Tier;
   reqKey: string;
-  kind: 't2v' | 'i2v' | 'both';
-  images: number;
   resolution: string;
-  durations: readonly number[];
-  pricePerSecond: number;
+  /** 元 for 5 s and for 10 s. */
+  price5: number;
+  price10: number;
 }
 
 export interface QuotaView {

@@ -1,12 +1,18 @@
+import { CAMERA_TEMPLATES } from '../../../jimeng/camera-templates.js';
 import type { Refusal } from '../../../store/port.js';
 import type { ParseError } from '../../parse/parse-error.js';
 import { formatYuan } from '../format.js';
 import type { HelpParams, ModelRow, Texts } from '../texts.js';
 
-const KIND: Record<ModelRow['kind'], string> = {
-  t2v: 'text to video',
-  i2v: 'image to video (reply to an image)',
-  both: 'text or image to video',
+/** Each mode: its name and how to ask for it. */
+const MODE: Record<ModelRow['mode'], { name: string; how: string }> = {
+  text: { name: 'Text to video', how: '/video a ginger cat yawning' },
+  first_frame: { name: 'Image to video (first frame)', how: 'reply to an image: /video make it move' },
+  first_last_frame: {
+    name: 'First + last frame',
+    how: 'reply to a message with two images (or send two images with the command): /video day turns to night',
+  },
+  camera: { name: 'Camera motion', how: 'reply to an image: /video --camera hitchcock_dolly_in close-up' },
 };
 
 const quotaExample = (sub: string, user: string) =>
@@ -85,6 +91,13 @@ function help(p: HelpParams): string {
     '/video --ratio 9:16 -d 10 timelapse of a sunset by the sea',
     'Reply to an image with: /video make it move (image to video)',
     '',
+    'More',
+    'First + last frame: reply to a message with two images (or send two images and the command in one message): /video day turns to night. The first image is the first frame, the second the last; both must have the same aspect ratio.',
+    'Camera motion: reply to an image with /video --camera hitchcock_dolly_in --strength strong close-up (strength weak | medium | strong, default medium)',
+    `Camera templates: ${CAMERA_TEMPLATES.map((c) => c.id).join(', ')}`,
+    'Several shots: write the description on several lines, e.g. "Shot 1: the city at dawn", then "Shot 2: steaming coffee"',
+    'When a video is done, the buttons on its card make another one in one tap: Again, HD, 10 s, Edit prompt',
+    '',
     'Options (before the description, all optional)',
     `-m, --model 720p | 1080p | pro  quality (default ${d.model})`,
     `-d, --duration 5 | 10  seconds (default ${d.duration}); "10s" works too`,
@@ -99,7 +112,7 @@ function help(p: HelpParams): string {
     '/models  models and prices',
     '/quota  how many videos you have left today',
     '/jobs  your jobs',
-    '/cancel JOB_ID  cancel a queued job',
+    '/cancel J0008  cancel a queued job by its id',
     '/help  this help',
   ];
   if (p.showAdmin)
@@ -129,16 +142,21 @@ export const enCommands: Pick<
     ].join('\n'),
   models(rows) {
     if (rows.length === 0) return 'No models are available right now.';
-    const lines = rows.map(
-      (m) =>
-        `• ${m.tier}  ${m.resolution} ${KIND[m.kind]}${m.images === 2 ? ' (first + last frame)' : ''}\n  ${m.durations.join('/')} s · about ¥${formatYuan(m.pricePerSecond)}/s · ${m.reqKey}`,
-    );
-    return [
-      '🎞 Models',
-      ...lines,
+    const lines = ['🎞 Models (approximate prices: 5 s / 10 s)'];
+    for (const mode of Object.keys(MODE) as ModelRow['mode'][]) {
+      const of = rows.filter((r) => r.mode === mode);
+      if (of.length === 0) continue;
+      lines.push('', `${MODE[mode].name}: ${MODE[mode].how}`);
+      for (const r of of)
+        lines.push(
+          `• ${r.tier}  ${r.resolution}  ¥${formatYuan(r.price5)} / ¥${formatYuan(r.price10)}  ${r.reqKey}`,
+        );
+    }
+    lines.push(
       '',
-      'Usage: /video -m 1080p sunset timelapse (reply to an image for image to video)',
-    ].join('\n');
+      'Pick the quality with -m and 10 s with -d 10, e.g. /video -m 1080p -d 10 sunset timelapse',
+    );
+    return lines.join('\n');
   },
   parseError,
   refusal,

@@ -1,12 +1,18 @@
+import { CAMERA_TEMPLATES } from '../../../jimeng/camera-templates.js';
 import type { Refusal } from '../../../store/port.js';
 import type { ParseError } from '../../parse/parse-error.js';
 import { formatYuan } from '../format.js';
 import type { HelpParams, ModelRow, Texts } from '../texts.js';
 
-const KIND: Record<ModelRow['kind'], string> = {
-  t2v: '文生视频',
-  i2v: '图生视频（需回复图片）',
-  both: '文生 / 图生视频',
+/** Each mode: its name and how to ask for it. */
+const MODE: Record<ModelRow['mode'], { name: string; how: string }> = {
+  text: { name: '文生视频', how: '/video 橘猫打哈欠' },
+  first_frame: { name: '图生视频（首帧）', how: '回复一张图片：/video 让它动起来' },
+  first_last_frame: {
+    name: '首尾帧视频',
+    how: '回复一条带两张图片的消息（或一条消息里放两张图片加命令）：/video 从白天到黑夜',
+  },
+  camera: { name: '运镜', how: '回复一张图片：/video --camera 希区柯克推进 人物特写' },
 };
 
 const quotaExample = (sub: string, user: string) =>
@@ -85,6 +91,13 @@ function help(p: HelpParams): string {
     '/video --ratio 9:16 -d 10 海边日落延时',
     '回复一张图片并发送：/video 让它动起来（图生视频）',
     '',
+    '【更多玩法】',
+    '首尾帧：回复一条带两张图片的消息（或把两张图片和命令放在一条消息里）发送 /video 从白天到黑夜；第 1 张是首帧，第 2 张是尾帧，两张比例要相同',
+    '运镜：回复一张图片发送 /video --camera 希区柯克推进 --strength strong 人物特写（强度 weak | medium | strong，默认 medium）',
+    `运镜模板：${CAMERA_TEMPLATES.map((c) => c.zh).join('、')}（也可写英文名，如 handheld）`,
+    '多镜头：描述可以分行写，例如「镜头1：清晨的城市」换行「镜头2：咖啡冒着热气」',
+    '视频做好后，卡片上的按钮可以一键「再来一个」「高清版」「10 秒版」「改提示词」',
+    '',
     '【选项】写在描述前面，可省略',
     `-m, --model 720p | 1080p | pro　清晰度（默认 ${d.model}）`,
     `-d, --duration 5 | 10　时长/秒（默认 ${d.duration}），也可直接写 10s、10秒`,
@@ -99,7 +112,7 @@ function help(p: HelpParams): string {
     '/models　查看模型和价格',
     '/quota　查看我今天还能生成几个',
     '/jobs　查看我的任务',
-    '/cancel 任务编号　取消排队中的任务',
+    '/cancel J0008　按任务编号取消排队中的任务',
     '/help　显示本帮助（/帮助 也可以）',
   ];
   if (p.showAdmin)
@@ -129,13 +142,18 @@ export const zhCommands: Pick<
     ].join('\n'),
   models(rows) {
     if (rows.length === 0) return '暂时没有可用的模型。';
-    const lines = rows.map(
-      (m) =>
-        `• ${m.tier}　${m.resolution} ${KIND[m.kind]}${m.images === 2 ? '（首尾帧）' : ''}\n　${m.durations.join('/')} 秒 · 约 ${formatYuan(m.pricePerSecond)} 元/秒 · ${m.reqKey}`,
-    );
-    return ['🎞 可用模型', ...lines, '', '用法：/video -m 1080p 海边日落延时（回复图片即为图生视频）'].join(
-      '\n',
-    );
+    const lines = ['🎞 可用模型（价格为约数：5 秒 / 10 秒）'];
+    for (const mode of Object.keys(MODE) as ModelRow['mode'][]) {
+      const of = rows.filter((r) => r.mode === mode);
+      if (of.length === 0) continue;
+      lines.push('', `【${MODE[mode].name}】${MODE[mode].how}`);
+      for (const r of of)
+        lines.push(
+          `• ${r.tier}　${r.resolution}　¥${formatYuan(r.price5)} / ¥${formatYuan(r.price10)}　${r.reqKey}`,
+        );
+    }
+    lines.push('', '用 -m 选清晰度、-d 10 选 10 秒，例如：/video -m 1080p -d 10 海边日落延时');
+    return lines.join('\n');
   },
   parseError,
   refusal,
