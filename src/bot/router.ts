@@ -7,7 +7,7 @@ import type { Command } from './commands/command.js';
 import { COMMANDS, type CommandInput } from './commands/index.js';
 import { Mentions, type ParseContext } from './parse/mentions.js';
 import { type ParseError, parseError } from './parse/parse-error.js';
-import { cleanText, fold, nearest } from './parse/text.js';
+import { cleanText, fold, isTransposition, nearest } from './parse/text.js';
 
 export type { Mention } from '../lark/events.js';
 export type { ParseContext } from './parse/mentions.js';
@@ -63,8 +63,15 @@ function route(rawText: string, ctx: ParseContext): Route {
   const cmd = first ? matchCommand(first.text) : null;
   if (!cmd) return { parsed: group && !mentionedBot ? { type: 'ignore' } : { type: 'mention_only' } };
   if ('unknown' in cmd) {
-    if (group && !mentionedBot) return { parsed: { type: 'ignore' } };
-    const suggestion = nearest(cmd.unknown.replace(/^\//, ''), CANONICAL);
+    const typed = fold(cmd.unknown.replace(/^\//, ''));
+    const suggestion = nearest(typed, CANONICAL);
+    // A group is shared with people and other bots: an unknown command not addressed to us is answered
+    // only when it is surely a slip on one of ours (a near miss of /video that is not another word built
+    // on it like /videos, two letters swapped in the others), so `/quote` for another bot stays silent while `/vidoe` and `/vedio` get a hint.
+    const surelyOurs =
+      suggestion !== undefined &&
+      ((suggestion === 'video' && !typed.startsWith('video')) || isTransposition(typed, suggestion));
+    if (group && !mentionedBot && !surelyOurs) return { parsed: { type: 'ignore' } };
     return {
       parsed: parseError('UNKNOWN_COMMAND', {
         command: cmd.unknown,

@@ -201,6 +201,15 @@ describe('parseCommand: who is talking to the bot', () => {
     expect(expectError(inGroup('@_user_1 /vidoe 猫'), 'UNKNOWN_COMMAND')).toContain('/video');
   });
 
+  it('a slip on one of our commands gets a hint in a group even without a mention; other bots’ commands do not', () => {
+    for (const typo of ['/vidoe 猫', '/vedio 猫', '/vido 猫', '/viedo 猫', '/qouta', '/hlep', '/jbos'])
+      expect(inGroup(typo), typo).toMatchObject({ type: 'error', code: 'UNKNOWN_COMMAND' });
+    expect(inGroup('/vidoe 猫')).toMatchObject({ params: { command: '/vidoe', suggestion: '/video' } });
+    expect(expectError(inGroup('/vedio 猫'), 'UNKNOWN_COMMAND')).toContain('你是不是想用 /video？');
+    for (const other of ['/quote 今天的名言', '/vote 午饭', '/videos 猫', '/poll', '/weather 北京', '/canel'])
+      expect(inGroup(other), other).toEqual({ type: 'ignore' });
+  });
+
   it('when the bot open_id is unknown, any leading mention counts as the bot', () => {
     const ctx = group([BOT, ALICE], null);
     expect(parseCommand('@_user_2 /video 橘猫', ctx)).toEqual({ type: 'video', prompt: '橘猫' });

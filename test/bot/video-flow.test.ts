@@ -253,6 +253,19 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
     expect(sb.jimeng.calls).toHaveLength(0);
   });
 
+  it('a typo of /video in a group gets a hint without a mention; another bot’s command gets nothing', async () => {
+    sb = await testSandbox();
+    const typo = await sb.send({ senderOpenId: ALICE, text: '/vidoe 橘猫打哈欠' });
+    const other = await sb.send({ senderOpenId: ALICE, text: '/quote 今天' });
+    await waitFor(() => textOf(sb, typo.messageId), 5_000, 'the hint');
+    expect(textOf(sb, typo.messageId)).toBe(
+      '没有 /vidoe 这个命令，你是不是想用 /video？发送 /help 查看全部用法。',
+    );
+    await quiesce(sb);
+    expect(replies(sb, other.messageId)).toHaveLength(0);
+    expect(sb.jimeng.calls).toHaveLength(0);
+  });
+
   it('a bare @bot in a group gets a short help; @bot /video works', async () => {
     sb = await testSandbox();
     const bot = { key: '@_user_1', openId: sb.feishu.botOpenId, name: '即梦视频助手' };
@@ -275,7 +288,16 @@ describe('/video end to end (encrypted events → real app → fake Feishu + Jim
       10_000,
       'delivered',
     );
-    const text = await (await fetch(`${sb.app.url}/metrics`)).text();
+    // The answer time is observed right after the delivered transition returns: wait for it, not a timer.
+    let text = '';
+    await waitFor(
+      async () => {
+        text = await (await fetch(`${sb.app.url}/metrics`)).text();
+        return /bot_time_to_answer_seconds_count\{outcome="delivered"\} 1/.test(text);
+      },
+      5_000,
+      'the answer time metric',
+    );
     expect(text).toMatch(/bot_jobs\{state="delivered"\} 1/);
     expect(text).toMatch(/bot_queue_depth 0/);
     expect(text).toMatch(/jimeng_calls_total\{action="CVSync2AsyncSubmitTask",code="10000"\} 1/);
