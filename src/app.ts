@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { Bot } from './bot/bot.js';
 import { presenterFor } from './bot/presenter.js';
+import { chatNames } from './bot/chat-names.js';
 import { botServices } from './bot/services.js';
 import { textsFor } from './bot/texts/index.js';
 import { storeThreadMemory } from './bot/thread-memory.js';
@@ -116,7 +117,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
     presenter,
     catalog,
     messenger,
-    services: botServices({ store, catalog, videos, defaults, now, onJobsChanged: () => runner.wake() }),
+    services: botServices({
+      store,
+      catalog,
+      videos,
+      defaults,
+      now,
+      onJobsChanged: () => runner.wake(),
+      chatName: chatNames({ lookup: (id) => messenger.chatName(id), log, now }),
+    }),
     texts,
     policy: config.quota,
     timezone: config.quota.timezone,

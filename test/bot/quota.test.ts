@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
+import { SANDBOX_CHAT, type Sandbox } from '../../src/sandbox/start-sandbox.js';
 import { ADMIN, ALICE, BOB, contentOf, jobsOf, testSandbox, waitFor } from '../helpers/sandbox.js';
 
 let sb: Sandbox;
@@ -106,6 +106,7 @@ describe('quotas and admin commands (over the real receiver)', () => {
 
   it('/pause stops new jobs with the reason; /resume lets them through; both are recorded in /usage', async () => {
     sb = await testSandbox();
+    sb.feishu.addChat({ chatId: SANDBOX_CHAT, name: '视频创作群' });
     await say(sb, ADMIN, '/pause 月底预算盘点');
     const refused = await say(sb, ALICE, '/video 暂停中');
     expect(textOf(sb, refused)).toContain('月底预算盘点');
@@ -122,6 +123,9 @@ describe('quotas and admin commands (over the real receiver)', () => {
     expect(card.content).toContain(`今天给 <at id=${ALICE}></at> 增加 3 个`);
     expect(card.content).toContain('3.00 元');
     expect(card.content).toContain('jimeng_t2v_v30');
+    // Chats by name (im.chat.get), not as oc_ ids.
+    expect(card.content).toContain('视频创作群');
+    expect(card.content).not.toContain(SANDBOX_CHAT);
     expect(sb.app.store.dump().adminLog.map((a) => a.action)).toEqual(['pause', 'resume', 'quota_add']);
   });
 
