@@ -82,7 +82,14 @@ function route(rawText: string, ctx: ParseContext): Route {
   // Arguments: the glued remainder (if any) followed by the rest of the text.
   const args = cmd.glued + (first ? rest.slice(first.end) : '');
   const parsed = cmd.command.parse(args, mentions) as CommandInput | ParseError;
-  return parsed.type === 'error' ? { parsed } : { parsed, command: cmd.command };
+  return parsed.type === 'error' ? { parsed: echoed(parsed, mentions) } : { parsed, command: cmd.command };
+}
+
+/** What a refusal quotes back reads as the user saw it: `@小王`, never the `@_user_2` placeholder. */
+function echoed(e: ParseError, mentions: Mentions): ParseError {
+  const params: Record<string, unknown> = { ...e.params };
+  for (const [k, v] of Object.entries(params)) if (typeof v === 'string') params[k] = mentions.resolve(v);
+  return { ...e, params } as ParseError;
 }
 
 /**

@@ -101,7 +101,13 @@ function markdown(s) {
 /** @param {ChatMessage} m */
 function snippet(m) {
   if (m.msgType === 'text')
-    return String(m.content?.text ?? '').replace(AT_TAG, (_w, id, n) => `@${n || nameOf(id)}`);
+    // Feishu shows a quote as the user saw it: `@小王`, never the `@_user_1` placeholder of the wire text.
+    return String(m.content?.text ?? '')
+      .replace(AT_TAG, (_w, id, n) => `@${n || nameOf(id)}`)
+      .replace(/@_user_\d+/g, (key) => {
+        const name = mentionName(m, key);
+        return name === key ? key : `@${name}`;
+      });
   if (m.msgType === 'image') return '[图片]';
   if (m.msgType === 'media') return '[视频]';
   if (m.msgType === 'file') return '[文件]';
