@@ -39,11 +39,15 @@ async function world(policy = POLICY) {
   const day = () => dayOf(clock.now(), TZ);
   const r = await store.createJob(draft({ day: day(), seed: 7 }), policy, { now: clock.now() });
   if (!r.ok) throw new Error('refused');
-  const delivered = (await store.transition(r.job.id, {
-    from: ['queued'],
-    to: 'delivered',
-    set: { card: { ...r.job.card, messageId: 'om_card' } },
-  })) as Job;
+  const delivered = (await store.transition(
+    r.job.id,
+    {
+      from: ['queued'],
+      to: 'delivered',
+      set: { card: { ...r.job.card, messageId: 'om_card' } },
+    },
+    clock.now(),
+  )) as Job;
   let n = 0;
   const click = (value: Record<string, unknown>, over: Partial<CardAction> = {}) =>
     takeCardAction(o, {
