@@ -81,7 +81,7 @@ export async function handleCardAction(o: CardActionOptions, action: CardAction)
     };
   }
 
-  if (kind === 'retry' && !canRetry(source)) return toast('info', t.actions.notAvailable);
+  if (kind === 'retry' && !canRetry(source)) return toast('info', t.actions.cannotRetry);
   const v = variantOf(source, kind, o.catalog, String(action.formValue?.prompt ?? ''));
   if (!v.ok) {
     const why = {

@@ -185,6 +185,35 @@ describe('card buttons', () => {
     expect(gone.body.toast?.content).toMatch(/任务 J9ZZZ 已不存在/);
   });
 
+  it('a failure the user can retry has 重试 (same parameters, a new job, quota-checked); a refused input has none', async () => {
+    sb = await testSandbox();
+    const { messageId } = await sb.send({ senderOpenId: ALICE, text: '/video --seed 9 -d 10 FAIL 海浪' });
+    const failedCard = () => {
+      const j = jobFor(sb, messageId);
+      return j?.state === 'failed' && j.card.sent === j.card.version ? j : undefined;
+    };
+    const failed = await waitFor(failedCard, 10_000, 'the failure card');
+    expect(failed.error?.code).toBe('INTERNAL');
+    expect(actionsOn(sb, failed)).toEqual(['retry']);
+    const card = cardOf(sb, failed).content;
+    expect(card).toContain('重试 · ¥6.0');
+    expect(card).toContain('额度和费用已退回');
+    const res = await click(sb, { operator: ALICE, job: failed, action: 'retry' });
+    expect(res.body.toast?.type).toBe('success');
+    const retry = jobsOf(sb).find((j) => j.origin?.action === 'retry')!;
+    expect(retry).toMatchObject({ prompt: 'FAIL 海浪', seed: 9, duration: 10, userOpenId: ALICE });
+
+    const risky = await sb.send({ senderOpenId: ALICE, text: '/video RISK 不当内容' });
+    const refused = await waitFor(() => {
+      const j = jobFor(sb, risky.messageId);
+      return j?.state === 'failed' && j.card.sent === j.card.version ? j : undefined;
+    });
+    expect(actionsOn(sb, refused)).toEqual([]);
+    expect((await click(sb, { operator: ALICE, job: refused, action: 'retry' })).body.toast?.content).toMatch(
+      /^这次失败重试也不会变/,
+    );
+  });
+
   it('the buttons speak English with BOT_LOCALE=en', async () => {
     sb = await testSandbox({ BOT_LOCALE: 'en' });
     const first = await delivered(sb, '/video a cat');

@@ -127,6 +127,8 @@ export interface CardTexts {
 export interface ActionTexts {
   queued(jobId: string, position: number): string;
   duplicate(jobId: string, position: number): string;
+  /** 重试 on a failure that would fail again. */
+  cannotRetry: string;
   /** The same click a moment ago already made a job that is under way. */
   duplicateRunning(jobId: string): string;
   gone(jobId: string): string;

@@ -22,6 +22,8 @@ export const en: Texts = {
     alreadyHd: 'This video is already HD',
     alreadyLong: 'This video is already 10 seconds',
     notAvailable: 'This mode does not offer that',
+    cannotRetry:
+      'Trying again would fail the same way (content review or invalid input): change the prompt or image and send /video again',
     emptyPrompt: 'The prompt cannot be empty',
     promptTooLong: 'The prompt is at most 800 characters',
     unknown: 'Unknown action; refresh the card or send the command again',

@@ -22,6 +22,7 @@ export const zh: Texts = {
     alreadyHd: '这个视频已经是高清的了',
     alreadyLong: '这个视频已经是 10 秒的了',
     notAvailable: '这个模式不支持该选项',
+    cannotRetry: '这次失败重试也不会变（内容审核或参数问题），请修改描述或图片后重新发送 /video',
     emptyPrompt: '提示词不能为空',
     promptTooLong: '提示词最多 800 字',
     unknown: '不认识这个操作，请更新卡片或重新发送命令',
