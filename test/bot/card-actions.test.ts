@@ -171,6 +171,8 @@ describe('card buttons', () => {
     );
     const queued = jobFor(sb, messageId)!;
     expect(actionsOn(sb, queued)).toEqual(['cancel']);
+    // The cost is shown before any money is spent.
+    expect(cardOf(sb, queued).content).toContain('**预计费用**：约 3.00 元');
     const notYours = await click(sb, { operator: BOB, job: queued, action: 'cancel' });
     expect(notYours.body.toast?.content).toBe('只能取消自己的任务。');
     expect(jobFor(sb, messageId)?.state).toBe('queued');
