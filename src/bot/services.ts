@@ -1,4 +1,5 @@
 import type { ModelCatalog } from '../jimeng/models.js';
+import type { AccountView } from '../jobs/pool-access.js';
 import type { StorePort } from '../store/port.js';
 import { cancelJob } from './cancel-job.js';
 import type { BotServices } from './commands/command.js';
@@ -13,6 +14,8 @@ export interface ServicesOptions {
   now(): number;
   onJobsChanged(): void;
   chatName?(chatId: string): Promise<string>;
+  /** The Jimeng accounts for admins (/usage). */
+  jimengAccounts?(): Promise<AccountView[]>;
 }
 
 /** What the commands get from the rest of the bot. */
@@ -42,5 +45,6 @@ export function botServices(o: ServicesOptions): BotServices {
       return r;
     },
     chatName: o.chatName ?? (async (chatId) => chatId),
+    jimengAccounts: o.jimengAccounts ?? (async () => []),
   };
 }
