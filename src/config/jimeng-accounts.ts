@@ -36,6 +36,7 @@ const FIELDS = '{ name, accessKeyId, secretAccessKey, qps?, maxConcurrent?, mode
 const splitList = (v: unknown): string[] =>
   typeof v === 'string' && v.trim() !== '' ? v.split(',').map((s) => s.trim()) : [];
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const validQps = (n: unknown): n is number => typeof n === 'number' && n > 0 && n <= 1000;
 const validSlots = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1;
 
@@ -127,7 +128,7 @@ function fromShorthand(
   if (keys.length !== secrets.length) {
     add(
       'VOLC_SECRETKEY',
-      `${keys.length} access keys in VOLC_ACCESSKEY but ${secrets.length} secrets; give one secret per key, comma-separated, in the same order`,
+      `${plural(keys.length, 'access key')} in VOLC_ACCESSKEY but ${plural(secrets.length, 'secret')}; give one secret per key, comma-separated, in the same order`,
     );
     ok = false;
   }

@@ -2,6 +2,7 @@
  * Every word a user sees, by locale. `zh` (the default) and `en` implement this one interface, so a
  * missing text is a compile error. Nothing else in the bot writes user-facing words.
  */
+import type { AccountView } from '../../jobs/pool-access.js';
 import type { Refusal } from '../../store/port.js';
 import type { AdminLogEntry, Job, JobState } from '../../store/records.js';
 import type { ParseError } from '../parse/parse-error.js';
@@ -70,6 +71,8 @@ export interface UsageView {
   byChat: UsageRow[];
   byModel: UsageRow[];
   admin: AdminLogEntry[];
+  /** The Jimeng accounts: up or out and why, tasks in flight. */
+  accounts?: AccountView[];
   /** How to show a time (ms) in the admins' time zone. */
   time(at: number): string;
   /** How to show a user (a mention). */
