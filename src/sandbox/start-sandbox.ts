@@ -9,7 +9,7 @@ import { type FakeFeishu, startFakeFeishu } from './fake-feishu.js';
 import {
   type JimengSimulator,
   type JimengSimulatorOptions,
-  type SimLimits,
+  type SimAccount,
   startJimengSimulator,
 } from './jimeng-simulator.js';
 import { buildMessageEvent, postEvent } from './lark-event-builder.js';
@@ -24,8 +24,8 @@ export interface SandboxAccount {
   qps?: number;
   /** req_keys or tiers the bot may send it (default: all). */
   models?: string[];
-  /** The simulator's own limits for this account (default: the simulator's top-level ones). */
-  sim?: SimLimits;
+  /** The simulator's own limits for this account (default: the top-level ones), and models it has not enabled. */
+  sim?: Omit<SimAccount, 'accessKeyId' | 'secretAccessKey'>;
   /** The bot is given a key the simulator does not know (`key`, answered InvalidAccessKey) or a wrong secret. */
   broken?: 'key' | 'secret';
 }
