@@ -179,6 +179,21 @@ describe('Jimeng account pool', () => {
     expect(new Set(sd.map((id) => jobOf(s, id)?.account))).toEqual(new Set(['sandbox-1', 'sandbox-2']));
   });
 
+  it('a model no account is configured for fails at once, without a call; the others go where they may', async () => {
+    sb = await testSandbox(
+      {},
+      { accounts: [one({ models: ['720p'] }), one({ models: ['720p', 'pro'] })], generationMs: 300 },
+    );
+    const s = sb;
+    const hd = await s.send({ senderOpenId: ALICE, text: '/video --model 1080p 高清的猫' });
+    const pro = await s.send({ senderOpenId: BOB, text: '/video --model pro 专业的猫' });
+    await waitFor(() => jobOf(s, hd.messageId)?.state === 'failed', 5_000, 'the 1080p job to fail');
+    expect(jobOf(s, hd.messageId)).toMatchObject({ charge: 'refunded', error: { code: 'ACCESS_DENIED' } });
+    await waitFor(() => jobOf(s, pro.messageId)?.state === 'delivered', 10_000, 'the pro video');
+    expect(jobOf(s, pro.messageId)?.account).toBe('sandbox-2');
+    expect(s.jimeng.calls.filter((c) => c.action === SUBMIT)).toHaveLength(1);
+  });
+
   it('50430 from one account lowers its slots for a while; the job goes back to the queue and is made once', async () => {
     sb = await testSandbox({}, { accounts: [{ maxConcurrent: 2 }, { maxConcurrent: 2 }], generationMs: 300 });
     const s = sb;
