@@ -14,7 +14,9 @@
 import type { Logger } from '../log.js';
 import type { JimengClient } from './client.js';
 import { isJimengError, type JimengError } from './errors.js';
-import type { TaskResult } from './parse-result.js';
+import { type CallOutcome, observedClient, type PoolClient } from './pool-client.js';
+
+export type { PoolClient } from './pool-client.js';
 
 export interface PoolMember {
   name: string;
@@ -71,9 +73,6 @@ export interface UsableAccount {
   models?: readonly string[];
 }
 
-/** The calls the job layer makes, observed by the pool. */
-export type PoolClient = Pick<JimengClient, 'submit' | 'getResult'>;
-
 interface Member extends PoolMember {
   slots: number;
   loweredUntil?: number;
@@ -117,7 +116,7 @@ export class AccountPool {
         refusals: 0,
         observed: undefined as unknown as PoolClient,
       };
-      m.observed = this.observe(m);
+      m.observed = observedClient(a.client, (model, outcome) => this.report(m.name, model, outcome));
       return m;
     });
     for (const m of this.members) {
@@ -193,7 +192,7 @@ export class AccountPool {
   }
 
   /** An answer of one account (a thrown error or a call that worked), for `model`. */
-  report(name: string | undefined, model: string, outcome: { ok: true } | { error: unknown }): void {
+  report(name: string | undefined, model: string, outcome: CallOutcome): void {
     const m = this.member(name);
     const now = this.now();
     if ('ok' in outcome) {
@@ -278,38 +277,4 @@ export class AccountPool {
     }
     return first;
   }
-
-  private observe(m: Member): PoolClient {
-    const report = (model: string, outcome: { ok: true } | { error: unknown }) =>
-      this.report(m.name, model, outcome);
-    return {
-      submit: async (req, opts) => {
-        try {
-          const r = await m.client.submit(req, opts);
-          report(r.reqKey, { ok: true });
-          return r;
-        } catch (error) {
-          report(modelOf(m.client, req.model), { error });
-          throw error;
-        }
-      },
-      getResult: async (taskId, reqKey, opts) => {
-        let r: TaskResult;
-        try {
-          r = await m.client.getResult(taskId, reqKey, opts);
-        } catch (error) {
-          report(reqKey, { error });
-          throw error;
-        }
-        // A poll answered at all proves the credentials; a task failing for access is a refusal too.
-        report(reqKey, r.error?.code === 'ACCESS_DENIED' ? { error: r.error } : { ok: true });
-        return r;
-      },
-    };
-  }
-}
-
-/** The req_key a request's model names (a tier resolves to its text model; errors resolve later). */
-function modelOf(client: JimengClient, model: string): string {
-  return client.catalog.get(model)?.reqKey ?? model;
 }
