@@ -42,7 +42,13 @@ async function runBot() {
     BUDGET_DAILY_YUAN: '0',
     LOG_LEVEL: 'silent',
   });
-  const sb = await startSandbox({ config, port: 0, generationMs: GENERATION_MS, simulator: { qps: 1 } });
+  const sb = await startSandbox({
+    config,
+    port: 0,
+    accounts: 1,
+    generationMs: GENERATION_MS,
+    simulator: { qps: 1 },
+  });
   const answered = new Map<string, number>();
   const ids = new Set<string>();
   sb.feishu.on('message', (m) => {

@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: every benchmark side by side with its baseline, printed as a table and written to
- * bench/results.json. Select some with `npm run bench -- ingest store` (names: ingest sign store polling memory).
+ * bench/results.json (a run of some: bench/results-<names>.json). Select some with
+ * `npm run bench -- ingest store` (names: ingest sign store polling memory accounts).
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { runAccounts } from './accounts.js';
 import { runIngest } from './ingest.js';
 import { type BenchResult, log, printTable } from './lib.js';
 import { runMemory } from './memory.js';
@@ -18,6 +20,7 @@ const ALL: Record<string, () => Promise<BenchResult[]>> = {
   memory: runMemory,
   ingest: runIngest,
   polling: runPolling,
+  accounts: runAccounts,
 };
 
 async function main(): Promise<void> {
@@ -42,7 +45,10 @@ async function main(): Promise<void> {
     seconds: Math.round((Date.now() - started) / 1000),
     results,
   };
-  const file = fileURLToPath(new URL('./results.json', import.meta.url));
+  // A partial run writes its own file (results-accounts.json, …) and leaves the full run's results.json alone.
+  const file = fileURLToPath(
+    new URL(picked.length ? `./results-${picked.join('-')}.json` : './results.json', import.meta.url),
+  );
   await writeFile(file, `${JSON.stringify(out, null, 2)}\n`);
   log(`wrote ${file} (${out.seconds} s)`);
   const missed = results.filter((r) => r.pass === false).map((r) => r.name);

@@ -10,9 +10,10 @@ import { storeThreadMemory } from './bot/thread-memory.js';
 import { VideoRequests } from './bot/video-requests.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { AccountPool } from './jimeng/account-pool.js';
 import { JimengClient } from './jimeng/client.js';
 import { createModelCatalog } from './jimeng/model-catalog.js';
-import { singleAccount } from './jobs/jimeng-access.js';
+import { accountViews, inFlightByAccount, poolAccess } from './jobs/pool-access.js';
 import { JobRunner } from './jobs/runner.js';
 import { Messenger } from './lark/messenger.js';
 import { createReceiverRouter } from './lark/receiver.js';
@@ -46,7 +47,10 @@ export interface App {
   runner: JobRunner;
   metrics: Metrics;
   messenger: Messenger;
+  /** The first account's client (the only one in the plain case). */
   jimeng: JimengClient;
+  /** Every configured Jimeng account, and what their answers said about them. */
+  pool: AccountPool;
   /** Set once listening. */
   url: string;
   server: Server | undefined;
@@ -68,17 +72,38 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   const metrics = new Metrics(store);
   const catalog = createModelCatalog(config.jimeng.prices);
-  const jimeng = new JimengClient({
-    catalog,
-    accessKeyId: config.jimeng.accessKeyId,
-    secretAccessKey: config.jimeng.secretAccessKey,
-    endpoint: config.jimeng.endpoint,
-    qps: config.jimeng.qps,
-    maxConcurrent: config.jimeng.maxConcurrent,
-    fetch: metrics.instrumentJimengFetch(opts.fetch ?? globalThis.fetch),
-    logger: log.child({ component: 'jimeng' }),
-    ...(opts.jimengRetryBaseMs !== undefined ? { retryBaseMs: opts.jimengRetryBaseMs } : {}),
+  const accounts = config.jimeng.accounts;
+  if (!accounts.length) throw new Error('no Jimeng account configured (jimeng.accounts is empty)');
+  const pooled = accounts.length > 1;
+  // One client per account, each with its own rate budget (calls per second, tasks at once).
+  const pool = new AccountPool({
+    accounts: accounts.map((a) => ({
+      name: a.name,
+      maxConcurrent: a.maxConcurrent,
+      ...(a.models ? { models: a.models } : {}),
+      client: new JimengClient({
+        catalog,
+        accessKeyId: a.accessKeyId,
+        secretAccessKey: a.secretAccessKey,
+        accountLabel: a.name,
+        endpoint: config.jimeng.endpoint,
+        qps: a.qps,
+        maxConcurrent: a.maxConcurrent,
+        fetch: metrics.instrumentJimengFetch(opts.fetch ?? globalThis.fetch, a.name),
+        logger: log.child({ component: 'jimeng', account: a.name }),
+        // With other accounts to go to, a 50430 sends the job back to the queue rather than waiting here.
+        ...(pooled ? { concurrencyRetries: 0 } : {}),
+        ...(opts.jimengRetryBaseMs !== undefined ? { retryBaseMs: opts.jimengRetryBaseMs } : {}),
+      }),
+    })),
+    logger: log.child({ component: 'jimeng-accounts' }),
+    ...(opts.clock ? { now: () => opts.clock!.now() } : {}),
   });
+  const jimeng = pool.jimengClient(accounts[0]!.name)!;
+  metrics.trackJimengAccounts(
+    () => pool.status(),
+    () => inFlightByAccount(store, pool),
+  );
   const messenger = new Messenger({
     appId: config.lark.appId,
     appSecret: config.lark.appSecret,
@@ -91,7 +116,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const presenter = presenterFor(texts, catalog);
   const runner = new JobRunner({
     store,
-    jimeng: singleAccount(jimeng, config.jimeng.maxConcurrent),
+    jimeng: poolAccess(pool),
     messenger,
     presenter,
     metrics,
@@ -125,6 +150,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       now,
       onJobsChanged: () => runner.wake(),
       chatName: chatNames({ lookup: (id) => messenger.chatName(id), log, now }),
+      jimengAccounts: () => accountViews(store, pool),
     }),
     texts,
     policy: config.quota,
@@ -189,6 +215,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     metrics,
     messenger,
     jimeng,
+    pool,
     url: '',
     server: undefined,
     async listen(port = config.port, host?: string) {

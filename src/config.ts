@@ -1,6 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { configProblems } from './config/checks.js';
 import { ConfigError, type ConfigProblem } from './config/config-error.js';
+import {
+  type JimengAccountConfig,
+  type RawJimengAccounts,
+  resolveJimengAccounts,
+} from './config/jimeng-accounts.js';
 import { type Env, fromEnv, merge, readJson } from './config/sources.js';
 
 export type Locale = 'zh' | 'en';
@@ -26,9 +31,16 @@ export interface Config {
     maxEventAgeHours: number;
   };
   jimeng: {
+    /** As given (VOLC_ACCESSKEY): one key, or a comma-separated list (see `accounts`). */
     accessKeyId: string;
     secretAccessKey: string;
+    /**
+     * The accounts the bot uses, resolved from the config file's `jimeng.accounts` or the key lists above
+     * (empty only in the sandbox, which makes its own).
+     */
+    accounts: JimengAccountConfig[];
     endpoint: string;
+    /** Per account, unless an account in `jimeng.accounts` says otherwise. */
     qps: number;
     maxConcurrent: number;
     defaultModel: Tier;
@@ -56,6 +68,7 @@ export interface Config {
 }
 
 export { ConfigError, type ConfigProblem } from './config/config-error.js';
+export type { JimengAccountConfig } from './config/jimeng-accounts.js';
 
 const DEFAULT_FILE = fileURLToPath(new URL('../config/default.json', import.meta.url));
 
@@ -70,9 +83,13 @@ export function loadConfig(env: Env = process.env): Config {
   json = merge(json, fromEnv(env, problems));
   const c = json as unknown as Config;
   c.sandbox = !c.lark?.appId;
+  const raw = (c.jimeng ?? {}) as RawJimengAccounts;
+  const listed = raw.accounts !== undefined && !(Array.isArray(raw.accounts) && raw.accounts.length === 0);
+  const accounts = resolveJimengAccounts(raw, problems);
+  if (c.jimeng) c.jimeng.accounts = accounts;
   // A setting the environment gave badly is reported once (its default would pass the checks).
   const named = new Set(problems.map((p) => p.setting));
-  for (const p of configProblems(c)) if (!named.has(p.setting)) problems.push(p);
+  for (const p of configProblems(c, { accountsListed: listed })) if (!named.has(p.setting)) problems.push(p);
   if (problems.length) throw new ConfigError(problems);
   return c;
 }

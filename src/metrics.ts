@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { AccountStatus } from './jimeng/account-pool.js';
 import type { StorePort } from './store/port.js';
 
 /** Prometheus metrics for one bot instance (own registry, so several can live in one process). */
@@ -8,6 +9,12 @@ export class Metrics {
     name: 'jimeng_calls_total',
     help: 'Jimeng API calls by action and outcome code (10000 = success)',
     labelNames: ['action', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly jimengAccountCalls = new Counter({
+    name: 'jimeng_account_calls_total',
+    help: 'Jimeng API calls by account, action and outcome code (10000 = success)',
+    labelNames: ['account', 'action', 'code'] as const,
     registers: [this.registry],
   });
   readonly events = new Counter({
@@ -67,8 +74,50 @@ export class Metrics {
     });
   }
 
-  /** Wraps fetch so every Jimeng call is counted by its outcome code, without the client knowing. */
-  instrumentJimengFetch(inner: typeof fetch = fetch): typeof fetch {
+  /**
+   * The accounts of the pool: `jimeng_account_up{account}` (1 in rotation, 0 out: credentials refused or
+   * every model refused), `jimeng_account_slots{account}` (tasks at once now, lowered after a 50430) and
+   * `jimeng_account_in_flight{account}` (tasks at Jimeng now).
+   */
+  trackJimengAccounts(status: () => AccountStatus[], inFlight: () => Promise<Map<string, number>>): void {
+    new Gauge({
+      name: 'jimeng_account_up',
+      help: 'Whether a Jimeng account is in rotation: 1 up, 0 out (credentials or every model refused)',
+      labelNames: ['account'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const a of status()) this.set({ account: a.name }, a.up ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'jimeng_account_slots',
+      help: 'Tasks a Jimeng account may run at once now (lowered for a while after a 50430)',
+      labelNames: ['account'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const a of status()) this.set({ account: a.name }, a.slots);
+      },
+    });
+    new Gauge({
+      name: 'jimeng_account_in_flight',
+      help: 'Tasks at Jimeng by account (submitting, or running without a video yet)',
+      labelNames: ['account'] as const,
+      registers: [this.registry],
+      async collect() {
+        for (const [account, n] of await inFlight()) this.set({ account }, n);
+      },
+    });
+  }
+
+  /**
+   * Wraps fetch so every Jimeng call is counted by its outcome code, without the client knowing: in
+   * `jimeng_calls_total`, and with the account's name in `jimeng_account_calls_total`.
+   */
+  instrumentJimengFetch(inner: typeof fetch = fetch, account?: string): typeof fetch {
+    const count = (action: string, code: string) => {
+      this.jimengCalls.inc({ action, code });
+      if (account !== undefined) this.jimengAccountCalls.inc({ account, action, code });
+    };
     return async (input, init) => {
       const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
       const action = url.searchParams.get('Action') ?? 'other';
@@ -79,15 +128,12 @@ export class Metrics {
           .json()
           .then(
             (b: { code?: number; ResponseMetadata?: { Error?: { Code?: string } } }) =>
-              this.jimengCalls.inc({
-                action,
-                code: String(b?.code ?? b?.ResponseMetadata?.Error?.Code ?? res.status),
-              }),
-            () => this.jimengCalls.inc({ action, code: `http_${res.status}` }),
+              count(action, String(b?.code ?? b?.ResponseMetadata?.Error?.Code ?? res.status)),
+            () => count(action, `http_${res.status}`),
           );
         return res;
       } catch (err) {
-        this.jimengCalls.inc({ action, code: 'network' });
+        count(action, 'network');
         throw err;
       }
     };

@@ -1,5 +1,6 @@
 import type { ModelMode } from '../jimeng/model-definitions.js';
 import type { ModelCatalog } from '../jimeng/models.js';
+import type { AccountView } from '../jobs/pool-access.js';
 import type { StorePort } from '../store/port.js';
 import { cancelJob } from './cancel-job.js';
 import type { BotServices } from './commands/command.js';
@@ -14,6 +15,8 @@ export interface ServicesOptions {
   now(): number;
   onJobsChanged(): void;
   chatName?(chatId: string): Promise<string>;
+  /** The Jimeng accounts for admins (/usage). */
+  jimengAccounts?(): Promise<AccountView[]>;
 }
 
 const MODES: readonly ModelMode[] = ['text', 'first_frame', 'first_last_frame', 'camera'];
@@ -49,5 +52,6 @@ export function botServices(o: ServicesOptions): BotServices {
       return r;
     },
     chatName: o.chatName ?? (async (chatId) => chatId),
+    jimengAccounts: o.jimengAccounts ?? (async () => []),
   };
 }

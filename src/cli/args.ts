@@ -20,6 +20,7 @@ export const OPTIONS = {
   out: { type: 'string', short: 'o' },
   timeout: { type: 'string' },
   json: { type: 'boolean' },
+  account: { type: 'string', short: 'a' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Record<string, OptionSpec>;
 

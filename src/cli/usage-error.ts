@@ -14,7 +14,9 @@ export type UsageErrorCode =
   | 'UNKNOWN_MODEL'
   | 'BAD_TASK_ARGS'
   | 'MISSING_ENV'
-  | 'BAD_ENV';
+  | 'BAD_ENV'
+  | 'BAD_ACCOUNTS'
+  | 'UNKNOWN_ACCOUNT';
 
 export type UsageDetails = Record<string, string | number>;
 
@@ -31,6 +33,6 @@ export class UsageError extends Error {
 
   /** Configuration (environment) rather than the command line. */
   get isConfig(): boolean {
-    return this.code === 'MISSING_ENV' || this.code === 'BAD_ENV';
+    return this.code === 'MISSING_ENV' || this.code === 'BAD_ENV' || this.code === 'BAD_ACCOUNTS';
   }
 }

@@ -14,7 +14,7 @@ function validTimezone(tz: string): boolean {
 const isUrl = (s: unknown) => typeof s === 'string' && /^https?:\/\/[^\s/]+[^\s]*$/.test(s);
 
 /** Every problem with a merged configuration, one line each (never echoing a secret's value). */
-export function configProblems(c: Config): ConfigProblem[] {
+export function configProblems(c: Config, opts: { accountsListed?: boolean } = {}): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const check = (cond: boolean, setting: string, message: string) => {
     if (!cond) problems.push({ setting, message: `${setting}: ${message}` });
@@ -105,16 +105,19 @@ export function configProblems(c: Config): ConfigProblem[] {
       'LARK_VERIFICATION_TOKEN',
       'is required for the webhook transport (developer console → Events & Callbacks → Encryption strategy)',
     );
-    check(
-      !!c.jimeng.accessKeyId,
-      'VOLC_ACCESSKEY',
-      'is required: a Volcengine access key id (console → IAM → access keys)',
-    );
-    check(
-      !!c.jimeng.secretAccessKey,
-      'VOLC_SECRETKEY',
-      'is required: the secret of the Volcengine access key',
-    );
+    // With `jimeng.accounts` in the config file, its own problems say what is missing.
+    if (!opts.accountsListed) {
+      check(
+        !!c.jimeng.accessKeyId,
+        'VOLC_ACCESSKEY',
+        'is required: a Volcengine access key id (console → IAM → access keys), or list jimeng.accounts in the config file',
+      );
+      check(
+        !!c.jimeng.secretAccessKey,
+        'VOLC_SECRETKEY',
+        'is required: the secret of the Volcengine access key',
+      );
+    }
     check(
       /^cli_[0-9a-z]+$/i.test(c.lark.appId),
       'LARK_APP_ID',

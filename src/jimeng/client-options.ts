@@ -39,6 +39,11 @@ export interface JimengClientOptions {
   budget?: RateBudget;
   /** Retries of transient failures per call. Default 3. */
   retries?: number;
+  /**
+   * Retries of a submit answered 50430 (concurrency limit), at most `retries`. Default `retries`. An account
+   * pool sets 0: another account may have a free slot now, and the job goes back to the queue at once.
+   */
+  concurrencyRetries?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
   /** Per HTTP request. Default 30000. */
@@ -74,6 +79,7 @@ export interface ClientContext {
   logger?: Logger;
   timeoutMs: number;
   retries: number;
+  concurrencyRetries: number;
   retryBaseMs: number;
   retryMaxMs: number;
   poll: PollOptions;
@@ -108,6 +114,7 @@ export function createContext(opts: JimengClientOptions): ClientContext {
     logger: opts.logger,
     timeoutMs: opts.timeoutMs ?? 30_000,
     retries: opts.retries ?? 3,
+    concurrencyRetries: opts.concurrencyRetries ?? opts.retries ?? 3,
     retryBaseMs: opts.retryBaseMs ?? 1000,
     retryMaxMs: opts.retryMaxMs ?? 20_000,
     poll: opts.poll ?? {},

@@ -1,3 +1,4 @@
+export * from './account-pool.js';
 export * from './camera-templates.js';
 export * from './check.js';
 export * from './client.js';

@@ -49,9 +49,10 @@ function submitFailure(err: unknown): unknown {
   return err.with({ maybeCreated: true, retryable: false });
 }
 
-function shouldRetry(err: unknown): boolean | number {
+function shouldRetry(err: unknown, attempt: number, ctx: ClientContext): boolean | number {
   if (!isJimengError(err) || err.maybeCreated) return false;
-  if (err.code === 'CONCURRENCY_LIMIT') return 3; // a slot frees only when a task ends: wait longer
+  // A slot frees only when a task ends: wait longer.
+  if (err.code === 'CONCURRENCY_LIMIT') return attempt < ctx.concurrencyRetries ? 3 : false;
   if (err.jimengCode !== undefined && err.gatewayCode === undefined)
     return RETRIED_BUSINESS.has(err.jimengCode);
   if (err.code === 'QPS_LIMIT' || err.code === 'INTERNAL') return true;
@@ -83,7 +84,7 @@ export async function submitTask(
         throw submitFailure(err);
       }
     },
-    { ...retryOptions(ctx, opts.signal), shouldRetry },
+    { ...retryOptions(ctx, opts.signal), shouldRetry: (err, attempt) => shouldRetry(err, attempt, ctx) },
   );
   ctx.logger?.info(
     { reqKey: v.model.reqKey, taskId: answer.taskId, requestId: answer.requestId },

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { isAccountRefusal } from '../jimeng/account-pool.js';
 import { isJimengError, type JimengError } from '../jimeng/errors.js';
 import type { Messenger } from '../lark/messenger.js';
 import type { Logger } from '../log.js';
@@ -32,7 +33,8 @@ export interface SubmitterOptions {
 /**
  * Moves queued jobs to Jimeng as slots free up: the store hands out jobs (fairly, within every account's
  * concurrency) already marked `submitting`, so a restart never submits one twice; each submit's outcome is
- * one transition: running (quota consumed), back to the queue (Jimeng busy, nothing created), or failed.
+ * one transition: running (quota consumed), back to the queue (Jimeng busy, or one account of several
+ * refused it; nothing created), or failed. Jobs of a model no account may run any more fail at once.
  */
 export class Submitter {
   private readonly queue: KeyedQueue;
@@ -53,7 +55,9 @@ export class Submitter {
   }
 
   private async run(): Promise<void> {
-    if (this.stopped || this.queue.free === 0) return;
+    if (this.stopped) return;
+    await this.failUnrunnable();
+    if (this.queue.free === 0) return;
     const now = this.o.clock.now();
     const claimed = await this.o.store.claimSubmits({
       now,
@@ -116,6 +120,21 @@ export class Submitter {
     }
   }
 
+  /** Queued jobs whose model no account may run (every one refused it): they fail now rather than wait. */
+  private async failUnrunnable(): Promise<void> {
+    const blocked = this.o.jimeng.unrunnable?.();
+    if (!blocked?.size) return;
+    for (const job of await this.o.store.jobsIn(['queued'])) {
+      const code = blocked.get(job.reqKey);
+      if (code)
+        await this.o.failures.fail(
+          job,
+          ['queued'],
+          jobError(code, { detail: `no Jimeng account may run ${job.reqKey}` }),
+        );
+    }
+  }
+
   /** The stored images, or (a job made from a card, or whose files went missing) fetched again from Feishu. */
   private async imagesOf(job: Job): Promise<Uint8Array[]> {
     const want = job.images ?? [];
@@ -138,6 +157,19 @@ export class Submitter {
       return;
     }
     const e: JimengError = err;
+    const blocked = this.o.jimeng.unrunnable;
+    if (isAccountRefusal(e) && blocked) {
+      // This account refused (credentials, model not enabled) and is out of rotation for the model: the job
+      // goes back to the queue for another account, no retry spent; if none is left, it fails.
+      const code = blocked().get(job.reqKey);
+      if (!code) return this.requeue(job, e);
+      await this.o.failures.fail(
+        job,
+        ['submitting'],
+        jobError(code, { detail: `no Jimeng account may run ${job.reqKey}; last: ${e.message}` }),
+      );
+      return;
+    }
     if (e.retryable && !e.maybeCreated && job.busyRetries < this.o.maxBusyRetries) {
       // Jimeng said "busy" (or could not be reached) before creating anything: back to the queue.
       const retryAt = this.o.clock.now() + this.o.busyRetryMs;
@@ -147,7 +179,7 @@ export class Submitter {
         {
           from: ['submitting'],
           to: 'queued',
-          set: { busyRetries: job.busyRetries + 1, retryAt },
+          set: { busyRetries: job.busyRetries + 1, retryAt, account: undefined },
           card: job.busyRetries === 0,
         },
         this.o.clock.now(),
@@ -172,6 +204,22 @@ export class Submitter {
       ['submitting'],
       jobError(e.code, { retryable: e.retryable, detail: e.message }),
     );
+  }
+
+  /** Back to the queue, at its place (nothing was created, nothing charged, the card still says queued). */
+  private async requeue(job: Job, e: JimengError): Promise<void> {
+    const now = this.o.clock.now();
+    const back = await this.o.store.transition(
+      job.id,
+      { from: ['submitting'], to: 'queued', set: { account: undefined, retryAt: undefined } },
+      now,
+    );
+    if (back)
+      logState(this.o.log, back, 'queued (account refused it, another will take it)', {
+        account: job.account,
+        code: e.code,
+      });
+    this.wake();
   }
 
   /** Looks for work now and waits until everything it started is done. */

@@ -15,8 +15,8 @@ export interface SandboxIdentity {
   encryptKey: string;
   verificationToken: string;
   botOpenId: string;
-  accessKeyId: string;
-  secretAccessKey: string;
+  /** One simulator key pair per Jimeng account (the first is the simulator's main account). */
+  jimengKeys: { accessKeyId: string; secretAccessKey: string }[];
   /** The simulator's last port (tried again at the next start; 0 = none yet). */
   simulatorPort: number;
 }
@@ -24,29 +24,49 @@ export interface SandboxIdentity {
 const hex = (n: number) => randomBytes(n).toString('hex');
 const FILE = 'sandbox.json';
 
-export function newIdentity(): SandboxIdentity {
+const newKey = () => ({ accessKeyId: `AKSANDBOX${hex(4)}`, secretAccessKey: hex(20) });
+const isKey = (k: unknown): k is SandboxIdentity['jimengKeys'][number] =>
+  typeof k === 'object' &&
+  k !== null &&
+  typeof (k as { accessKeyId?: unknown }).accessKeyId === 'string' &&
+  typeof (k as { secretAccessKey?: unknown }).secretAccessKey === 'string';
+
+export function newIdentity(accounts = 1): SandboxIdentity {
   return {
     appId: `cli_sandbox${hex(6)}`,
     appSecret: hex(16),
     encryptKey: hex(16),
     verificationToken: hex(16),
     botOpenId: `ou_bot${hex(14)}`,
-    accessKeyId: `AKSANDBOX${hex(4)}`,
-    secretAccessKey: hex(20),
+    jimengKeys: Array.from({ length: Math.max(1, accounts) }, newKey),
     simulatorPort: 0,
   };
 }
 
-/** The identity kept in `dir`, or a new one (saved there). A damaged file is replaced. */
-export function loadIdentity(dir: string): SandboxIdentity {
-  const fresh = newIdentity();
+/**
+ * The identity kept in `dir`, or a new one (saved there), with at least `accounts` key pairs (kept ones
+ * first, new ones added). A damaged file is replaced.
+ */
+export function loadIdentity(dir: string, accounts = 1): SandboxIdentity {
+  const fresh = newIdentity(accounts);
   try {
-    const saved = JSON.parse(readFileSync(join(dir, FILE), 'utf8')) as Partial<SandboxIdentity>;
+    const saved = JSON.parse(readFileSync(join(dir, FILE), 'utf8')) as Partial<SandboxIdentity> & {
+      accessKeyId?: unknown;
+      secretAccessKey?: unknown;
+    };
     const merged = { ...fresh };
     for (const k of Object.keys(fresh) as (keyof SandboxIdentity)[]) {
       const v = saved[k];
-      if (typeof v === typeof fresh[k] && v !== '') (merged as Record<string, unknown>)[k] = v;
+      if (k !== 'jimengKeys' && typeof v === typeof fresh[k] && v !== '')
+        (merged as Record<string, unknown>)[k] = v;
     }
+    // Kept keys first (a file from before several accounts has one pair at the top level).
+    const kept = Array.isArray(saved.jimengKeys)
+      ? saved.jimengKeys.filter(isKey)
+      : isKey(saved)
+        ? [{ accessKeyId: saved.accessKeyId as string, secretAccessKey: saved.secretAccessKey as string }]
+        : [];
+    merged.jimengKeys = [...kept, ...fresh.jimengKeys.slice(kept.length)];
     if (JSON.stringify(merged) !== JSON.stringify(saved)) saveIdentity(dir, merged);
     return merged;
   } catch {

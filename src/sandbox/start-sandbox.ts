@@ -1,22 +1,45 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Router from '@koa/router';
 import { type App, createApp } from '../app.js';
-import type { Config } from '../config.js';
+import type { Config, JimengAccountConfig } from '../config.js';
+import { MODEL_DEFINITIONS } from '../jimeng/model-definitions.js';
 import { type Logger, silentLogger } from '../log.js';
 import { type ChatPage, createChatPage } from './chat-page.js';
 import { type FakeFeishu, startFakeFeishu } from './fake-feishu.js';
 import {
   type JimengSimulator,
   type JimengSimulatorOptions,
+  type SimAccount,
   startJimengSimulator,
 } from './jimeng-simulator.js';
 import { buildCardActionEvent, buildMessageEvent, postEvent } from './lark-event-builder.js';
 import { loadIdentity, newIdentity, saveIdentity } from './sandbox-identity.js';
 import { SANDBOX_ADMIN_IDS, SANDBOX_CHAT } from './sandbox-users.js';
 
+/** One Jimeng account the sandbox invents: a key pair the simulator knows, and the bot's settings for it. */
+export interface SandboxAccount {
+  /** Default sandbox-1, sandbox-2, … */
+  name?: string;
+  /** The bot's limits for it (default: config.jimeng.maxConcurrent / qps). */
+  maxConcurrent?: number;
+  qps?: number;
+  /** req_keys or tiers the bot may send it (default: all). */
+  models?: string[];
+  /** The simulator's own limits for this account (default: the top-level ones), and models it has not enabled. */
+  sim?: Omit<SimAccount, 'accessKeyId' | 'secretAccessKey'>;
+  /** The bot is given a key the simulator does not know (`key`, answered InvalidAccessKey) or a wrong secret. */
+  broken?: 'key' | 'secret';
+}
+
 export interface SandboxOptions {
   config: Config;
+  /**
+   * The Jimeng accounts: how many (each with the config's limits), or each one. Default: two accounts of
+   * one task at once each, so two videos generate side by side.
+   */
+  accounts?: number | SandboxAccount[];
   logger?: Logger;
   /** How long the simulator takes per video (default 8 s: long enough to watch the card change). */
   generationMs?: number;
@@ -78,6 +101,8 @@ export interface Sandbox {
   feishu: FakeFeishu;
   jimeng: JimengSimulator;
   config: Config;
+  /** The accounts the bot was given, in order (`config.jimeng.accounts`, the simulator's view of each). */
+  accounts: readonly JimengAccountConfig[];
   pageUrl: string;
   webhookUrl: string;
   /** A user posts a message: stored in the fake Feishu, then delivered to the bot as Feishu would. */
@@ -100,6 +125,8 @@ export interface Sandbox {
 
 export { SANDBOX_CHAT };
 
+const hex = (n: number) => randomBytes(n).toString('hex');
+
 /**
  * Where `npm start` keeps the sandbox: `<DATA_DIR>/sandbox` (`./data/sandbox` by default). Never the
  * data folder itself, so sandbox jobs, spending and quota never count toward a real bot started from
@@ -118,8 +145,23 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const log = opts.logger ?? silentLogger;
   const { stateDir } = opts;
   if (stateDir) mkdirSync(stateDir, { recursive: true });
-  const identity = stateDir ? loadIdentity(stateDir) : newIdentity();
-  const { appId, appSecret, encryptKey, verificationToken, accessKeyId, secretAccessKey } = identity;
+  const specs: SandboxAccount[] =
+    typeof opts.accounts === 'number'
+      ? Array.from({ length: Math.max(1, opts.accounts) }, () => ({}))
+      : (opts.accounts ?? [{ maxConcurrent: 1 }, { maxConcurrent: 1 }]);
+  // With a state folder the keys are kept (one pair per account), so a restart finds the same accounts.
+  const identity = stateDir ? loadIdentity(stateDir, specs.length) : newIdentity(specs.length);
+  const { appId, appSecret, encryptKey, verificationToken } = identity;
+  // What the simulator knows, and what the bot is told (a broken account gets a key or secret it does not know).
+  const simAccounts = specs.map((spec, i) => ({ ...identity.jimengKeys[i]!, ...(spec.sim ?? {}) }));
+  const accounts: JimengAccountConfig[] = specs.map((spec, i) => ({
+    name: spec.name ?? `sandbox-${i + 1}`,
+    accessKeyId: spec.broken === 'key' ? `AKUNKNOWN${hex(4)}` : simAccounts[i]!.accessKeyId,
+    secretAccessKey: spec.broken === 'secret' ? hex(20) : simAccounts[i]!.secretAccessKey,
+    qps: spec.qps ?? opts.config.jimeng.qps,
+    maxConcurrent: spec.maxConcurrent ?? opts.config.jimeng.maxConcurrent,
+    ...(spec.models ? { models: expandModels(spec.models) } : {}),
+  }));
   const generationMs = opts.generationMs ?? 8000;
   const feishu = await startFakeFeishu({
     appId,
@@ -131,8 +173,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   });
   const startSim = (port: number | undefined) =>
     startJimengSimulator({
-      accessKeyId,
-      secretAccessKey,
+      // The first account is the simulator's main one: top-level limits and setLimits() without a key apply to it.
+      accessKeyId: simAccounts[0]!.accessKeyId,
+      secretAccessKey: simAccounts[0]!.secretAccessKey,
+      accounts: simAccounts,
       generationMs,
       logger: log.child({ component: 'jimeng-sim' }),
       ...(port ? { port } : {}),
@@ -163,8 +207,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     },
     jimeng: {
       ...opts.config.jimeng,
-      accessKeyId,
-      secretAccessKey,
+      accessKeyId: accounts.map((a) => a.accessKeyId).join(','),
+      secretAccessKey: accounts.map((a) => a.secretAccessKey).join(','),
+      accounts,
       endpoint: jimeng.url,
       expectedGenerationSeconds: generationMs / 1000,
     },
@@ -238,6 +283,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     feishu,
     jimeng,
     config,
+    accounts,
     webhookUrl: '',
     send,
     sendImage,
@@ -262,4 +308,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   webhookUrl = `${url}/webhook/event`;
   partial.webhookUrl = webhookUrl;
   return { ...partial, app, pageUrl: `${url}/`, webhookUrl };
+}
+
+/** Tiers to their req_keys (the config does this for `jimeng.accounts`). */
+function expandModels(models: string[]): string[] {
+  return models.flatMap((m) => {
+    const keys = MODEL_DEFINITIONS.filter((d) => d.tier === m).map((d) => d.reqKey);
+    return keys.length ? keys : [m];
+  });
 }

@@ -11,7 +11,10 @@ export const ALICE = 'ou_alice000000000000000000000000001';
 export const BOB = 'ou_bob00000000000000000000000000002';
 export const ADMIN = 'ou_admin0000000000000000000000000003';
 
-/** The real app wired to the fake Feishu and the Jimeng simulator over loopback, with fast timings. */
+/**
+ * The real app wired to the fake Feishu and the Jimeng simulator over loopback, with fast timings. One Jimeng
+ * account unless `opts.accounts` says otherwise (JIMENG_MAX_CONCURRENT is then the bot's whole concurrency).
+ */
 export async function testSandbox(
   env: Record<string, string> = {},
   opts: Partial<Omit<SandboxOptions, 'config'>> = {},
@@ -33,6 +36,7 @@ export async function testSandbox(
     busyRetryMs: 100,
     deliveryRetryMs: 50,
     larkRetryBaseMs: 20,
+    accounts: 1,
     ...opts,
   });
   const close = sb.close;

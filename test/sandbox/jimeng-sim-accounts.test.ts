@@ -11,7 +11,10 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function start(accounts: { qps?: number; maxConcurrentTasks?: number }[], top = {}) {
+async function start(
+  accounts: { qps?: number; maxConcurrentTasks?: number; deniedModels?: string[] }[],
+  top = {},
+) {
   sim = await startJimengSimulator({
     accessKeyId: AK,
     secretAccessKey: SK,
@@ -75,5 +78,15 @@ describe('several accounts', () => {
       expect(a.json.data).toEqual({ status: 'not_found', video_url: '' });
     }
     expect(s.tasks.get(id)!.polls).toBe(1);
+  });
+
+  it('a model an account has not enabled is answered 50400 (403), for that account only', async () => {
+    const s = await start([{ deniedModels: ['jimeng_t2v_v30_1080p'] }, {}]);
+    const hd = t2v({ req_key: 'jimeng_t2v_v30_1080p' });
+    expectBiz(await submit(s, hd, A), 403, 50400);
+    expectBiz(await submit(s, t2v(), A), 200, 10000);
+    const id = taskOf(await submit(s, hd, B));
+    expectBiz(await poll(s, id, 'jimeng_t2v_v30_1080p', A), 403, 50400);
+    expectBiz(await poll(s, id, 'jimeng_t2v_v30_1080p', B), 200, 10000);
   });
 });

@@ -1,3 +1,4 @@
+import type { AccountView } from '../../jobs/pool-access.js';
 import type { ChatMessage } from '../../lark/events.js';
 import type { Logger } from '../../log.js';
 import type { QuotaPolicy, StorePort } from '../../store/port.js';
@@ -25,6 +26,8 @@ export interface BotServices {
   cancelJob(jobId: string, by: string, isAdmin: boolean): Promise<CancelResult>;
   /** A chat's name for admin views (cached), or its id when unknown. */
   chatName(chatId: string): Promise<string>;
+  /** The Jimeng accounts: up or out and why, tasks in flight (for /usage). */
+  jimengAccounts(): Promise<AccountView[]>;
 }
 
 /** Everything a command handler may use; no Feishu wire types, no HTTP. */

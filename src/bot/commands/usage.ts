@@ -73,6 +73,7 @@ export const usage = command({
           (k) => k,
         ),
         admin: (await ctx.store.adminLogSince(since)).filter((a) => inRange(a.at)).slice(-10),
+        accounts: await ctx.services.jimengAccounts(),
         time: (at) =>
           new Intl.DateTimeFormat('sv-SE', { timeZone: tz, dateStyle: 'short', timeStyle: 'short' }).format(
             at,

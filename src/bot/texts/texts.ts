@@ -2,8 +2,8 @@
  * Every word a user sees, by locale. `zh` (the default) and `en` implement this one interface, so a
  * missing text is a compile error. Nothing else in the bot writes user-facing words.
  */
-
 import type { ModelMode } from '../../jimeng/model-definitions.js';
+import type { AccountView } from '../../jobs/pool-access.js';
 import type { Refusal } from '../../store/port.js';
 import type { AdminLogEntry, CameraMotion, Job, JobState } from '../../store/records.js';
 import type { CardActionKind } from '../job-variants.js';
@@ -73,6 +73,8 @@ export interface UsageView {
   byChat: UsageRow[];
   byModel: UsageRow[];
   admin: AdminLogEntry[];
+  /** The Jimeng accounts: up or out and why, tasks in flight. */
+  accounts?: AccountView[];
   /** How to show a time (ms) in the admins' time zone. */
   time(at: number): string;
   /** How to show a user (a mention). */

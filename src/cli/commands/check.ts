@@ -1,12 +1,13 @@
 /**
- * `jimeng check [--model M]`: credentials, connectivity and the models the account may use, probing the
- * default model (--model, else JIMENG_DEFAULT_MODEL, else 720p) first. Prints a table of accounts (one for
- * now) and each account's models.
+ * `jimeng check [--model M] [--account NAME]`: credentials, connectivity and the models each account may
+ * use, probing the default model (--model, else JIMENG_DEFAULT_MODEL, else 720p) first. Every configured
+ * account is checked (at once: each has its own rate budget); prints a table of accounts (account, verdict,
+ * models usable) and each account's models.
  */
 import type { AccountCheck } from '../../jimeng/check.js';
 import { getModel, isModelTier, TIERS } from '../../jimeng/models.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../io.js';
-import { makeClient } from '../make-client.js';
+import { makeClients } from '../make-client.js';
 import { accountDetail, accountsTable } from '../texts/check.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandContext } from './command.js';
@@ -39,9 +40,8 @@ function exitFor(checks: AccountCheck[]): number {
 
 export async function checkCommand(ctx: CommandContext): Promise<number> {
   const model = defaultModel(ctx);
-  const clients = [makeClient(ctx.io)];
-  const checks: AccountCheck[] = [];
-  for (const client of clients) checks.push(await client.checkAccount({ model }));
+  const clients = makeClients(ctx.io, ctx.args.values.account);
+  const checks = await Promise.all(clients.map(({ client }) => client.checkAccount({ model })));
   if (ctx.json) {
     ctx.out(JSON.stringify({ accounts: checks.map((c) => ({ ...c, error: c.error?.toJSON() })) }));
   } else {

@@ -28,7 +28,7 @@ export async function generate(
   // Validate before anything else (no network call, no keys needed to learn the input is wrong).
   const v = validateRequest(req);
   for (const w of v.warnings) ctx.err(warningText(w));
-  const client = makeClient(ctx.io);
+  const client = makeClient(ctx.io, ctx.args.values.account);
   const submitted = await client.submit(req);
   if (!ctx.json) {
     const price = priceOf(v.model, v.duration);

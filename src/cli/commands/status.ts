@@ -10,7 +10,7 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
   const taskId = positionals[0];
   if (!taskId || positionals.length > 1) throw new UsageError('BAD_TASK_ARGS', {}, 'status');
   const candidates = candidateKeys(values.model, 'status');
-  const client = makeClient(ctx.io);
+  const client = makeClient(ctx.io, ctx.args.values.account);
   const { reqKey, result } = await findTask(client, taskId, candidates);
   return finish(client, result, { taskId, reqKey, outFile: values.out, json: ctx.json }, ctx);
 }

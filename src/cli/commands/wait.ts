@@ -13,7 +13,7 @@ export async function waitCommand(ctx: CommandContext): Promise<number> {
   if (!taskId || positionals.length > 1) throw new UsageError('BAD_TASK_ARGS', {}, 'wait');
   const candidates = candidateKeys(values.model, 'wait');
   intOption('timeout', values.timeout, 'wait');
-  const client = makeClient(ctx.io);
+  const client = makeClient(ctx.io, ctx.args.values.account);
   const { reqKey, result } = await findTask(client, taskId, candidates);
   if (result.status !== 'in_queue' && result.status !== 'generating') {
     return finish(client, result, { taskId, reqKey, outFile: values.out, json: ctx.json }, ctx);

@@ -25,6 +25,8 @@ const SENTENCE: Record<UsageError['code'], (d: D) => string> = {
   BAD_TASK_ARGS: () => '需要且只需要一个 task_id (exactly one task id)。',
   MISSING_ENV: (d) => `缺少环境变量 ${d.name}，请先设置：export ${d.name}=... (missing ${d.name})`,
   BAD_ENV: (d) => `${d.name} 的值无效 (invalid): ${d.value}；${d.expected}`,
+  BAD_ACCOUNTS: (d) => `账号配置有误 (accounts): ${d.problem}`,
+  UNKNOWN_ACCOUNT: (d) => `没有名为「${d.account}」的账号 (unknown account)；已配置：${d.known}。`,
 };
 
 export function usageErrorText(e: UsageError): string {

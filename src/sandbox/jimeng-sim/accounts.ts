@@ -9,6 +9,8 @@ export interface Accounts {
   secretOf(accessKeyId: string): string | undefined;
   limitsOf(accessKeyId: string): Required<SimLimits>;
   setLimits(limits: SimLimits, accessKeyId?: string): void;
+  /** True when the account has not enabled `reqKey` (answered 50400). */
+  denies(accessKeyId: string, reqKey: string): boolean;
   /** True if one more call fits in the account's QPS budget (and counts it). */
   admit(accessKeyId: string, now?: number): boolean;
   /** Forgets rate windows and limit changes. */
@@ -25,9 +27,11 @@ function defined(l: SimLimits): SimLimits {
 export function createAccounts(opts: JimengSimulatorOptions): Accounts {
   const secrets = new Map<string, string>(Object.entries(opts.extraCredentials ?? {}));
   const initialOwn = new Map<string, SimLimits>();
+  const denied = new Map<string, ReadonlySet<string>>();
   for (const a of opts.accounts ?? []) {
     secrets.set(a.accessKeyId, a.secretAccessKey);
     initialOwn.set(a.accessKeyId, defined(a));
+    if (a.deniedModels?.length) denied.set(a.accessKeyId, new Set(a.deniedModels));
   }
   secrets.set(opts.accessKeyId, opts.secretAccessKey);
   const initialDefaults = (): Required<SimLimits> => ({
@@ -42,6 +46,7 @@ export function createAccounts(opts: JimengSimulatorOptions): Accounts {
 
   return {
     secretOf: (ak) => secrets.get(ak),
+    denies: (ak, reqKey) => denied.get(ak)?.has(reqKey) ?? false,
     limitsOf,
     setLimits(limits, ak) {
       if (ak === undefined) defaults = { ...defaults, ...defined(limits) };

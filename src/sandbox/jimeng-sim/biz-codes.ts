@@ -8,6 +8,7 @@
 export const BIZ_MESSAGES: Readonly<Record<number, string>> = {
   10000: 'Success',
   50215: 'Input invalid for this service.',
+  50400: 'Access Denied',
   50411: 'Pre Img Risk Not Pass',
   50412: 'Pre Text Risk Not Pass',
   50413: 'Post Text Risk Not Pass',

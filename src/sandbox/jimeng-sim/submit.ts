@@ -1,5 +1,6 @@
 /**
- * CVSync2AsyncSubmitTask: validates the body (50215), applies submit-only faults, the account's
+ * CVSync2AsyncSubmitTask: validates the body (50215), refuses a model the account has not enabled (50400),
+ * applies submit-only faults, the account's
  * concurrency limit (50430) and the prompt triggers, then creates the task and answers its id.
  */
 import { randomInt } from 'node:crypto';
@@ -24,6 +25,7 @@ export function handleSubmit(
   const v = validateSubmitBody(json, s.submitRules);
   if (!v.ok) return respond.biz(ctx, 400, 50215, null, v.reason);
   const body = v.value;
+  if (s.accounts.denies(ak, body.reqKey)) return respond.biz(ctx, 403, 50400, null, 'model not enabled');
   const trig = faults.promptTriggers ? body.prompt : '';
   const injected = mayTakeFault ? takeFault(faults, () => true) : undefined;
   if (injected === 'concurrency') return respond.biz(ctx, 429, 50430, null, 'injected');

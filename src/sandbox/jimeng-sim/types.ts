@@ -118,6 +118,8 @@ export interface SimLimits {
 export interface SimAccount extends SimLimits {
   accessKeyId: string;
   secretAccessKey: string;
+  /** req_keys the account has not enabled: submit and get-result for them answer 50400 (Access Denied). */
+  deniedModels?: string[];
 }
 
 export interface JimengSimulatorOptions {

@@ -1,3 +1,4 @@
+import type { AccountView } from '../../../jobs/pool-access.js';
 import type { AdminLogEntry, JobState } from '../../../store/records.js';
 import { excerpt, formatYuan } from '../format.js';
 import type { Texts, UsageRow, UsageView } from '../texts.js';
@@ -23,6 +24,27 @@ function adminEntry(e: AdminLogEntry, v: UsageView): string {
   }[e.action];
   return `- ${v.time(e.at)} ${v.user(e.by)} ${what}`;
 }
+
+const REFUSED: Record<string, string> = {
+  AUTH: 'credentials refused',
+  SIGNATURE: 'signature refused',
+  ACCESS_DENIED: 'service not enabled',
+};
+
+function accountLine(a: AccountView, v: UsageView): string {
+  const state = a.refused
+    ? `🔴 down: ${REFUSED[a.refused.code] ?? a.refused.code} (${a.refused.code}), tried again at ${v.time(a.refused.until)}`
+    : a.loweredUntil !== undefined
+      ? `🟡 Jimeng said 50430 (concurrency limit): ${a.slots} at once for now (configured ${a.maxConcurrent}) until ${v.time(a.loweredUntil)}`
+      : a.up
+        ? '🟢 up'
+        : '🔴 down: no model enabled';
+  const denied = a.deniedModels.length ? `; not enabled: ${a.deniedModels.join(', ')}` : '';
+  return `- ${a.name}: ${state}; ${a.inFlight} / ${a.maxConcurrent} in flight${denied}`;
+}
+
+const accountsSection = (v: UsageView) =>
+  v.accounts?.length ? [['**Jimeng accounts**', ...v.accounts.map((a) => accountLine(a, v))].join('\n')] : [];
 
 const rows = (title: string, list: UsageRow[]) =>
   [
@@ -93,6 +115,7 @@ export const enAdmin: Pick<
       ['**Admin actions**', ...(v.admin.length ? v.admin.map((e) => adminEntry(e, v)) : ['- none'])].join(
         '\n',
       ),
+      ...accountsSection(v),
     ],
   }),
 };

@@ -1,3 +1,4 @@
+import type { AccountView } from '../../../jobs/pool-access.js';
 import type { AdminLogEntry, JobState } from '../../../store/records.js';
 import { excerpt, formatYuan } from '../format.js';
 import type { Texts, UsageRow, UsageView } from '../texts.js';
@@ -23,6 +24,27 @@ function adminEntry(e: AdminLogEntry, v: UsageView): string {
   }[e.action];
   return `- ${v.time(e.at)} ${v.user(e.by)} ${what}`;
 }
+
+const REFUSED: Record<string, string> = {
+  AUTH: '密钥被拒',
+  SIGNATURE: '签名不匹配',
+  ACCESS_DENIED: '服务未开通',
+};
+
+function accountLine(a: AccountView, v: UsageView): string {
+  const state = a.refused
+    ? `🔴 停用：${REFUSED[a.refused.code] ?? a.refused.code}（${a.refused.code}），${v.time(a.refused.until)} 再试`
+    : a.loweredUntil !== undefined
+      ? `🟡 即梦报并发上限，暂按 ${a.slots} 个并发（配置 ${a.maxConcurrent}），${v.time(a.loweredUntil)} 恢复`
+      : a.up
+        ? '🟢 正常'
+        : '🔴 停用：所有模型都未开通';
+  const denied = a.deniedModels.length ? `；未开通 ${a.deniedModels.join('、')}` : '';
+  return `- ${a.name}：${state}；进行中 ${a.inFlight} / ${a.maxConcurrent}${denied}`;
+}
+
+const accountsSection = (v: UsageView) =>
+  v.accounts?.length ? [['**即梦账号**', ...v.accounts.map((a) => accountLine(a, v))].join('\n')] : [];
 
 const rows = (title: string, list: UsageRow[]) =>
   [
@@ -91,6 +113,7 @@ export const zhAdmin: Pick<
       rows('按群', v.byChat),
       rows('按模型', v.byModel),
       ['**管理操作**', ...(v.admin.length ? v.admin.map((e) => adminEntry(e, v)) : ['- 无'])].join('\n'),
+      ...accountsSection(v),
     ],
   }),
 };
