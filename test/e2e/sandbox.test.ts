@@ -62,6 +62,7 @@ beforeEach(async () => {
     minPollMs: 50,
     jimengRetryBaseMs: 10,
     chatPage: true,
+    accounts: 1, // one Jimeng account of one task: a second video waits in the queue
   });
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
