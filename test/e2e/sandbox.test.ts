@@ -408,6 +408,91 @@ describe('sandbox chat page (Chromium)', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('再来一个 on the result card, clicked as another user, makes that user a second video in the thread; 改提示词 a third', async () => {
+    sandbox.jimeng.setGenerationMs(300);
+    await send('/video 橘猫打哈欠');
+    const media = page.locator('#messages li[data-type="media"]');
+    await expect.poll(() => media.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => sandbox.app.store.dump().jobs[0]?.state).toBe('delivered');
+    const first = sandbox.app.store.dump().jobs[0]!;
+    const command = sandbox.feishu.messages.find((m) => m.senderType === 'user')!;
+    // The result card in the page: its buttons, each with its price.
+    const resultCard = page.locator(`#messages li[data-id="${first.card.messageId}"]`);
+    await expect.poll(() => resultCard.locator('.card-header').textContent()).toContain(TITLES.done);
+    const reroll = resultCard.locator('button[data-card-action]', { hasText: '再来一个' });
+    await expect.poll(() => reroll.textContent()).toBe('再来一个 · ¥3.0');
+    expect(await resultCard.locator('button[data-card-action]').allTextContents()).toEqual([
+      '再来一个 · ¥3.0',
+      '高清版 · ¥4.0',
+      '10 秒版 · ¥6.0',
+    ]);
+
+    // 小李 clicks 再来一个 on 小王's card: the job is 小李's.
+    await page.check(`input[name="user"][value="${LI.openId}"]`);
+    await reroll.click();
+    await expect
+      .poll(() => page.locator('#toasts .toast').first().textContent())
+      .toMatch(/^已加入队列，第 1 位（任务 J0002）$/);
+    // The answer card shows the pressed button as in progress.
+    await expect
+      .poll(() => resultCard.locator('button', { hasText: '再来一个' }).textContent())
+      .toBe('再来一个 · 已加入队列');
+    await expect.poll(() => media.count(), { timeout: 15_000 }).toBe(2);
+    const second = sandbox.app.store.dump().jobs[1]!;
+    expect(second).toMatchObject({
+      state: 'delivered',
+      userOpenId: LI.openId,
+      origin: { action: 'reroll', fromJob: first.id },
+      prompt: first.prompt,
+      messageId: first.card.messageId,
+    });
+    expect(second.seed).not.toBe(first.seed);
+    // Both videos are in the thread of the command: the second replies to the clicked card.
+    const videos = sandbox.feishu.botMessages().filter((m) => m.msgType === 'media');
+    expect(videos).toHaveLength(2);
+    expect(videos.map((v) => v.rootId)).toEqual([command.messageId, command.messageId]);
+    expect(videos[1]!.parentId).toBe(first.card.messageId);
+    expect(videos[1]!.threadId).toBe(videos[0]!.threadId);
+    // 小李's own progress card for J0002 arrived in the thread too, and ended done.
+    const secondCard = page.locator(`#messages li[data-id="${second.card.messageId}"]`);
+    await expect.poll(() => secondCard.locator('.card-header').textContent()).toContain(TITLES.done);
+    expect(await secondCard.textContent()).toContain(`J0002（由 ${first.id} 的「再来一个」生成）`);
+
+    // 改提示词 on the bot's result card: the form is prefilled with the prompt; the edited one reaches Jimeng.
+    await page.check(`input[name="user"][value="${WANG.openId}"]`);
+    const field = secondCard.locator('textarea[name="prompt"]');
+    expect(await field.inputValue()).toBe(first.prompt);
+    await field.fill('橘猫在雪地里打滚\n镜头2：它抖掉身上的雪');
+    await secondCard.locator('button[type="submit"]', { hasText: '改提示词' }).click();
+    await expect
+      .poll(() => page.locator('#toasts .toast').last().textContent())
+      .toMatch(/^已加入队列，第 1 位（任务 J0003）$/);
+    await expect.poll(() => media.count(), { timeout: 15_000 }).toBe(3);
+    const third = sandbox.app.store.dump().jobs[2]!;
+    expect(third).toMatchObject({
+      state: 'delivered',
+      userOpenId: WANG.openId,
+      origin: { action: 'edit', fromJob: second.id },
+      prompt: '橘猫在雪地里打滚\n镜头2：它抖掉身上的雪',
+      seed: second.seed, // 改提示词 keeps the seed
+    });
+    const tasks = [...sandbox.jimeng.tasks.values()];
+    expect(tasks.map((t) => t.prompt)).toEqual([
+      first.prompt,
+      first.prompt,
+      '橘猫在雪地里打滚\n镜头2：它抖掉身上的雪',
+    ]);
+    expect(tasks[2]!.requestedSeed).toBe(second.seed);
+    expect(tasks[1]!.requestedSeed).toBe(second.seed);
+    expect(
+      sandbox.feishu
+        .botMessages()
+        .filter((m) => m.msgType === 'media')
+        .at(-1)!.rootId,
+    ).toBe(command.messageId);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('a post carries two images and the /video text in one message', async () => {
     const first = png(640, 360);
     const second = png(1280, 720); // the last frame must have the first one's ratio
