@@ -5,9 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_USERS } from '../../src/sandbox/sandbox-users.js';
 import { SANDBOX_CHAT, type Sandbox, sandboxStateDir } from '../../src/sandbox/start-sandbox.js';
 import { png } from '../helpers/png.js';
-import { contentOf, quiesce, testSandbox, waitFor } from '../helpers/sandbox.js';
+import { contentOf, jobsOf, quiesce, testSandbox, waitFor } from '../helpers/sandbox.js';
 
 const WANG = SANDBOX_USERS[0]!.openId;
+const LI = SANDBOX_USERS[1]!.openId;
 const PNG = png(480, 360);
 
 let open: Sandbox[] = [];
@@ -118,5 +119,54 @@ describe('sandbox state folder', () => {
     await second.send({ senderOpenId: WANG, text: '/video 让它动起来', parentId: imageMsg });
     await waitFor(() => second.jimeng.tasks.size === 1, 10_000, 'the image-to-video task');
     expect([...second.jimeng.tasks.values()][0]!.images[0]).toEqual(PNG);
+  });
+
+  it('a result card sent before a restart still makes videos after it: 再来一个 on an image-to-video card', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sbx-reroll-'));
+    const first = await start(dataDir);
+    const { messageId: imageMsg } = await first.sendImage({ senderOpenId: WANG, bytes: PNG });
+    await first.send({ senderOpenId: WANG, text: '/video 让它动起来', parentId: imageMsg });
+    await waitFor(() => first.feishu.botMessages().some((m) => m.msgType === 'media'), 15_000, 'the video');
+    await quiesce(first);
+    const [source] = jobsOf(first);
+    expect(source).toMatchObject({ id: 'J0001', state: 'delivered', images: [expect.anything()] });
+    const cardId = source!.card.messageId!;
+    expect(first.feishu.getStoredMessage(cardId)!.content).toContain('再来一个');
+    await stop(first);
+
+    const second = await start(dataDir);
+    const click = await second.clickCard({
+      messageId: cardId,
+      operatorOpenId: LI,
+      value: { action: 'reroll', job: 'J0001' },
+    });
+    expect(click.status).toBe(200);
+    expect(click.body).toMatchObject({
+      toast: { type: 'success', content: '已加入队列，第 1 位（任务 J0002）' },
+      card: { type: 'raw' },
+    });
+    // A new job of the clicker, made and delivered by the restarted bot, in the card's thread.
+    const video = await waitFor(
+      () => second.feishu.botMessages().find((m) => m.msgType === 'media' && m.parentId === cardId),
+      15_000,
+      'the second video',
+    );
+    await quiesce(second);
+    const job = jobsOf(second).find((j) => j.id === 'J0002')!;
+    expect(job).toMatchObject({
+      state: 'delivered',
+      userOpenId: LI,
+      origin: { action: 'reroll', fromJob: 'J0001' },
+      prompt: '让它动起来',
+      images: source!.images,
+    });
+    expect(video.rootId).toBe(imageMsg); // the thread of the command (itself a reply to the image)
+    // The image came back from the restarted fake Feishu: the new task has the same first frame.
+    const tasks = [...second.jimeng.tasks.values()];
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]!.images[0]).toEqual(PNG);
+    expect(tasks[0]!.requestedSeed).toBe(job.seed);
+    expect(job.seed).not.toBe(source!.seed);
+    expect(jobsOf(second)).toHaveLength(2);
   });
 });
