@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { textsFor } from '../../src/bot/texts/index.js';
 import type { FakeLarkGateway, LarkClientConfig } from '../../src/sandbox/fake-lark-gateway/index.js';
 import { LEVEL } from '../helpers/capture-logger.js';
-import { ALICE, jobsOf, quiesce, waitFor } from '../helpers/sandbox.js';
+import { ALICE, BOB, jobsOf, quiesce, waitFor } from '../helpers/sandbox.js';
 import { startWsApp, WS_CHAT, type WsApp, type WsAppOptions } from '../helpers/ws-app.js';
 
 /** Seconds: no pings to speak of (120 s), reconnect at once, then every 50 ms, forever. */
@@ -132,6 +132,72 @@ describe('the app over the long connection', () => {
     expect(unknown.code).toBe(200);
     expect(unknown.data).toMatchObject({ toast: { type: expect.any(String), content: expect.any(String) } });
     await quiesce(b);
+  });
+
+  it('再来一个 over the socket: the toast within 3 s, one job even when the callback comes twice, its video delivered', async () => {
+    const texts = textsFor('zh');
+    const b = await start();
+    await healthzUntil(b, 200, 'connected');
+    const { messageId } = await b.send({ senderOpenId: ALICE, text: '/video 橘猫打哈欠' });
+    const source = await waitFor(
+      () => jobsOf(b).find((j) => j.messageId === messageId && j.state === 'delivered'),
+      10_000,
+      'the first video',
+    );
+    // The card is patched to its result (with the buttons) shortly after the video is sent.
+    const card = await waitFor(
+      () => {
+        const m = b.feishu.getStoredMessage(source.card.messageId!);
+        return m?.content.includes(texts.card.button.reroll) && m;
+      },
+      5000,
+      'the result card',
+    );
+
+    const click = {
+      messageId: card.messageId,
+      chatId: WS_CHAT,
+      operatorOpenId: BOB,
+      value: { action: 'reroll', job: source.id },
+      eventId: 'ev_reroll_once_0000000000000001',
+    };
+    const ack = await b.click(click);
+    expect(ack.code).toBe(200);
+    expect(ack.elapsedMs).toBeLessThan(3000);
+    expect(ack.data).toMatchObject({
+      toast: { type: 'success', content: texts.actions.queued('J0002', 1) },
+      card: { type: 'raw', data: expect.anything() },
+    });
+    // The answer card shows the pressed button as in progress.
+    expect(JSON.stringify((ack.data as { card: unknown }).card)).toContain(
+      texts.card.pressed(texts.card.button.reroll),
+    );
+
+    // Feishu delivers the same callback again (same event id): acked, nothing new.
+    const again = await b.click(click);
+    expect(again.code).toBe(200);
+    expect(again.elapsedMs).toBeLessThan(3000);
+    expect(again.data ?? {}).toEqual({}); // an empty answer: no toast, the card left as it is
+
+    const video = await waitFor(
+      () => b.feishu.botMessages().find((m) => m.msgType === 'media' && m.parentId === card.messageId),
+      10_000,
+      'the second video',
+    );
+    await quiesce(b);
+    const derived = jobsOf(b).filter((j) => j.origin);
+    expect(derived).toEqual([
+      expect.objectContaining({
+        id: 'J0002',
+        state: 'delivered',
+        userOpenId: BOB,
+        origin: { action: 'reroll', fromJob: source.id },
+        prompt: '橘猫打哈欠',
+      }),
+    ]);
+    expect(b.jimeng.tasks.size).toBe(2);
+    expect(video.rootId).toBe(messageId);
+    expect(b.feishu.botMessages().filter((m) => m.msgType === 'media')).toHaveLength(2);
   });
 
   it('a wrong app secret: /healthz 503 with the reason, logged, lark_ws_connected 0, retried with backoff', async () => {
