@@ -50,10 +50,16 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
+  await open();
+});
+
+/** Starts the sandbox (with `env` over the defaults) and opens its page in a new browser context. */
+async function open(env: Record<string, string> = {}): Promise<void> {
   const config = loadConfig({
     DATA_DIR: mkdtempSync(join(tmpdir(), 'jimeng-e2e-')),
     QUOTA_USER_DAILY: '20',
     JIMENG_MAX_CONCURRENT: '1', // a second video waits in the queue (the card-button test cancels it)
+    ...env,
   });
   sandbox = await startSandbox({
     config,
@@ -70,7 +76,7 @@ beforeEach(async () => {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(sandbox.pageUrl);
   await page.waitForSelector('body[data-ready="1"]');
-});
+}
 
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail' && page) {
@@ -490,6 +496,63 @@ describe('sandbox chat page (Chromium)', () => {
         .filter((m) => m.msgType === 'media')
         .at(-1)!.rootId,
     ).toBe(command.messageId);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('in English (BOT_LOCALE=en): the result card says its buttons in English, and 高清版 (HD) answers with an English toast', async () => {
+    await context.close();
+    await sandbox.close();
+    await open({ BOT_LOCALE: 'en' });
+    sandbox.jimeng.setGenerationMs(300);
+    await send('/video an orange cat yawning');
+    await expect.poll(() => sandbox.app.store.dump().jobs[0]?.state, { timeout: 15_000 }).toBe('delivered');
+    const first = sandbox.app.store.dump().jobs[0]!;
+    const card = page.locator(`#messages li[data-id="${first.card.messageId}"]`);
+    await expect.poll(() => card.locator('.card-header').textContent()).toBe('✅ Video ready');
+    await expect
+      .poll(() => card.locator('button[data-card-action]').allTextContents())
+      .toEqual(['Again · ¥3.0', 'HD · ¥4.0', '10 s · ¥6.0']);
+    expect(await card.locator('button[type="submit"]').textContent()).toBe('Edit prompt · ¥3.0');
+
+    await card.locator('button[data-card-action]', { hasText: 'HD' }).click();
+    await expect
+      .poll(() => page.locator('#toasts .toast').first().textContent())
+      .toBe('Queued, #1 (job J0002)');
+    await expect.poll(() => card.locator('button', { hasText: 'HD' }).textContent()).toBe('HD · queued');
+    await expect
+      .poll(() => page.locator('#messages li[data-type="media"]').count(), { timeout: 15_000 })
+      .toBe(2);
+    const hd = sandbox.app.store.dump().jobs[1]!;
+    expect(hd).toMatchObject({
+      userOpenId: WANG.openId,
+      origin: { action: 'hd', fromJob: first.id },
+      tier: '1080p',
+      reqKey: 'jimeng_t2v_v30_1080p',
+      seed: first.seed, // same video, higher quality
+      state: 'delivered',
+    });
+    const hdCard = page.locator(`#messages li[data-id="${hd.card.messageId}"]`);
+    await expect.poll(() => hdCard.locator('.card-header').textContent()).toBe('✅ Video ready');
+    // Already 1080P: no HD button on the new card.
+    await expect
+      .poll(() => hdCard.locator('button[data-card-action]').allTextContents())
+      .toEqual(['Again · ¥4.0', '10 s · ¥8.0']);
+
+    // A refusal is in English too: a click on a job that does not exist.
+    await page.evaluate(
+      async ([messageId, user]) => {
+        const res = await fetch('/sandbox/card-actions', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ user, messageId, value: { action: 'reroll', job: 'J9999' } }),
+        });
+        (window as unknown as { answer: unknown }).answer = await res.json();
+      },
+      [first.card.messageId!, WANG.openId],
+    );
+    expect(await page.evaluate(() => (window as unknown as { answer: unknown }).answer)).toMatchObject({
+      toast: { content: 'Job J9999 no longer exists (old jobs are cleaned up); send /video again' },
+    });
     expect(pageErrors).toEqual([]);
   });
 
