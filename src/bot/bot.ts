@@ -62,6 +62,8 @@ export class Bot {
   private readonly drops: DropLog;
   private readonly maxAgeMs: number;
   private drainTimer: TimerHandle | undefined;
+  /** Timers of later work (a pressed card put back), cleared at stop. */
+  private readonly timers = new Set<TimerHandle>();
   private stopped = false;
 
   constructor(options: BotOptions) {
@@ -127,6 +129,7 @@ export class Bot {
           admins: this.o.admins,
           log: this.log,
           now: () => this.clock.now(),
+          later: (fn, ms) => this.later(fn, ms),
           onChange: this.o.onJobsChanged,
         },
         evt.action,
@@ -220,7 +223,19 @@ export class Bot {
   }
 
   /** Stops taking work; unhandled messages stay in the inbox for the next start. */
+  private later(fn: () => void, ms: number): void {
+    if (this.stopped) return;
+    const h = this.clock.setTimeout(() => {
+      this.timers.delete(h);
+      if (!this.stopped) fn();
+    }, ms);
+    h.unref?.();
+    this.timers.add(h);
+  }
+
   async stop(): Promise<void> {
+    for (const h of this.timers) this.clock.clearTimeout(h);
+    this.timers.clear();
     this.stopped = true;
     this.clock.clearTimeout(this.drainTimer);
     await this.work.stop();

@@ -20,6 +20,11 @@ export interface CardActionOptions {
   admins: readonly string[];
   log: Logger;
   now(): number;
+  /**
+   * Runs `fn` after `ms` (the bot's clock). The card shown with the pressed button is put back to the
+   * job's own card once the double-click window is over, so the button can be pressed again.
+   */
+  later(fn: () => void, ms: number): void;
   random?: () => number;
   onChange(): void;
 }
@@ -82,6 +87,8 @@ export async function handleCardAction(o: CardActionOptions, action: CardAction)
   }
 
   if (kind === 'retry' && !canRetry(source)) return toast('info', t.actions.cannotRetry);
+  // The variants belong to a finished video (a stale or hand-made callback on a queued card asks too early).
+  if (kind !== 'retry' && source.state !== 'delivered') return toast('info', t.actions.notReady);
   const v = variantOf(source, kind, o.catalog, String(action.formValue?.prompt ?? ''));
   if (!v.ok) {
     const why = {
@@ -96,10 +103,13 @@ export async function handleCardAction(o: CardActionOptions, action: CardAction)
   const dup = await doubleClick(o.store, source, by, kind, v.variant.prompt, now);
   if (dup) {
     const position = dup.state === 'queued' ? await o.store.queuePosition(dup.id) : 0;
-    return toast(
-      'info',
-      position > 0 ? t.actions.duplicate(dup.id, position) : t.actions.duplicateRunning(dup.id),
-    );
+    const text =
+      position > 0
+        ? t.actions.duplicate(dup.id, position)
+        : dup.state === 'delivered'
+          ? t.actions.duplicateDone(dup.id)
+          : t.actions.duplicateRunning(dup.id);
+    return toast('info', text);
   }
 
   const variant = v.variant;
@@ -129,6 +139,7 @@ export async function handleCardAction(o: CardActionOptions, action: CardAction)
     `job ${r.job.id} → queued (${kind} of ${source.id})`,
   );
   o.onChange();
+  restoreLater(o, source);
   const position = await o.store.queuePosition(r.job.id);
   return {
     ...toast('success', t.actions.queued(r.job.id, position)),
@@ -159,4 +170,21 @@ async function doubleClick(
       now - j.createdAt < DOUBLE_CLICK_MS &&
       (kind !== 'edit' || j.prompt === prompt),
   );
+}
+
+/**
+ * The answer card shows the pressed button as queued; Feishu keeps showing it until the card is patched.
+ * After the double-click window the job's card is marked for sending again (the card owner patches it
+ * back to its own buttons). A restart within those seconds leaves the pressed view until the next change
+ * of the card: harmless, since a click on it is still a click on the job.
+ */
+function restoreLater(o: CardActionOptions, source: Job): void {
+  o.later(() => {
+    o.store
+      .transition(source.id, { from: [source.state], card: true }, o.now())
+      .then((j) => {
+        if (j) o.onChange();
+      })
+      .catch((err: unknown) => o.log.warn({ err, jobId: source.id }, 'could not restore the card'));
+  }, DOUBLE_CLICK_MS);
 }

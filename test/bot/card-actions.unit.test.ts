@@ -31,6 +31,9 @@ async function world(policy = POLICY) {
     admins: ['ou_admin'],
     log: silentLogger,
     now: () => clock.now(),
+    later: (fn, ms) => {
+      clock.setTimeout(fn, ms);
+    },
     random: () => 0.5,
     onChange: () => {
       changes++;
@@ -83,6 +86,35 @@ describe('card actions on the in-memory store', () => {
     expect(made).toHaveLength(2);
     // Each its own seed; the bot picks them (never -1).
     for (const j of made) expect(j.seed).toBeGreaterThanOrEqual(0);
+  });
+
+  it('the pressed card is put back after the double-click window (the source card is sent again)', async () => {
+    const w = await world();
+    const answer = await w.click({ action: 'reroll', job: w.source.id });
+    expect(JSON.stringify(answer?.card?.data)).toContain('再来一个 · 已加入队列');
+    const before = (await w.store.job(w.source.id))!.card.version;
+    await w.clock.advance(9_999);
+    expect((await w.store.job(w.source.id))!.card.version).toBe(before);
+    await w.clock.advance(1);
+    await w.store.job(w.source.id); // let the restore's store step settle
+    await new Promise((r) => setImmediate(r));
+    expect((await w.store.job(w.source.id))!.card.version).toBe(before + 1);
+    expect(w.changes()).toBe(2);
+  });
+
+  it('variants of a video not finished yet are refused; a fast second click after the first is done says so', async () => {
+    const w = await world();
+    const r = await w.store.createJob(draft({ day: w.day() }), POLICY, { now: w.clock.now() });
+    if (!r.ok) throw new Error('refused');
+    expect((await w.click({ action: 'reroll', job: r.job.id }))?.toast?.content).toBe(
+      '视频生成好以后才能用这个按钮',
+    );
+    await w.click({ action: 'reroll', job: w.source.id });
+    const made = (await w.store.jobsOfUser('ou_bob', 10))[0]!;
+    await w.store.transition(made.id, { from: ['queued'], to: 'delivered' }, w.clock.now());
+    expect((await w.click({ action: 'reroll', job: w.source.id }))?.toast?.content).toBe(
+      `刚才已经点过了，任务 ${made.id} 已经生成好了`,
+    );
   });
 
   it('another button, or another user, within the window is not a double click', async () => {

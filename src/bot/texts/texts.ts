@@ -133,6 +133,10 @@ export interface ActionTexts {
   cannotRetry: string;
   /** The same click a moment ago already made a job that is under way. */
   duplicateRunning(jobId: string): string;
+  /** The same click a moment ago already made a job that is done. */
+  duplicateDone(jobId: string): string;
+  /** A variant button of a video not finished yet. */
+  notReady: string;
   gone(jobId: string): string;
   alreadyHd: string;
   alreadyLong: string;

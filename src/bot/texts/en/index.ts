@@ -18,6 +18,8 @@ export const en: Texts = {
     queued: (id, pos) => `Queued, #${pos} (job ${id})`,
     duplicate: (id, pos) => `Already queued (job ${id}, #${pos}); not making it twice`,
     duplicateRunning: (id) => `You just clicked this: job ${id} is under way; not making it twice`,
+    duplicateDone: (id) => `You just clicked this: job ${id} is already done`,
+    notReady: 'This button works once the video is done',
     gone: (id) => `Job ${id} no longer exists (old jobs are cleaned up); send /video again`,
     alreadyHd: 'This video is already HD',
     alreadyLong: 'This video is already 10 seconds',

@@ -18,6 +18,8 @@ export const zh: Texts = {
     queued: (id, pos) => `已加入队列，第 ${pos} 位（任务 ${id}）`,
     duplicate: (id, pos) => `已经在队列中了（任务 ${id}，第 ${pos} 位），不会重复生成`,
     duplicateRunning: (id) => `刚才已经点过了，任务 ${id} 正在生成，不会重复生成`,
+    duplicateDone: (id) => `刚才已经点过了，任务 ${id} 已经生成好了`,
+    notReady: '视频生成好以后才能用这个按钮',
     gone: (id) => `任务 ${id} 已不存在（太久以前的任务会被清理），请重新发送 /video`,
     alreadyHd: '这个视频已经是高清的了',
     alreadyLong: '这个视频已经是 10 秒的了',
