@@ -245,6 +245,10 @@ describe('sandbox chat page (Chromium)', () => {
     await expect
       .poll(() => page.locator('#messages li[data-type="text"]:not(.mine) .bubble').last().textContent())
       .toContain(`已把 @${WANG.name} 的每日额度设为 10`);
+    // The answer quotes the command as the user saw it: `@小王`, not the `@_user_1` placeholder.
+    const quote = page.locator('#messages li[data-type="text"]:not(.mine) .quote').last();
+    await expect.poll(() => quote.textContent()).toContain(`/quota set @${WANG.name} 10`);
+    expect(await quote.textContent()).not.toContain('@_user_');
     expect(pageErrors).toEqual([]);
   });
 
