@@ -7,7 +7,9 @@ const plain = (t) => (t && typeof t === 'object' ? String(t.content ?? '') : typ
 
 /** A component's callback value: `behaviors: [{type: 'callback', value}]` (JSON 2.0) or a legacy `value`. @param {any} el */
 function callbackValue(el) {
-  const b = Array.isArray(el.behaviors) ? el.behaviors.find((x) => x?.type === 'callback') : undefined;
+  const b = Array.isArray(el.behaviors)
+    ? el.behaviors.find((/** @type {any} */ x) => x?.type === 'callback')
+    : undefined;
   if (b?.value && typeof b.value === 'object') return b.value;
   if (el.value && typeof el.value === 'object') return el.value;
   return undefined;
@@ -15,7 +17,9 @@ function callbackValue(el) {
 
 /** @param {any} el */
 function openUrlOf(el) {
-  const b = Array.isArray(el.behaviors) ? el.behaviors.find((x) => x?.type === 'open_url') : undefined;
+  const b = Array.isArray(el.behaviors)
+    ? el.behaviors.find((/** @type {any} */ x) => x?.type === 'open_url')
+    : undefined;
   const url = b?.default_url ?? el.url ?? el.multi_url?.url;
   return typeof url === 'string' && /^https?:\/\//.test(url) ? url : undefined;
 }
@@ -65,10 +69,13 @@ function inputHtml(el) {
   return `<label class="card-input">${label ? `<span>${escapeHtml(label)}</span>` : ''}${field}</label>`;
 }
 
-/** @param {any} el one element of a card body @param {boolean} [inForm] inside a form container */
+/**
+ * @param {any} el one element of a card body @param {boolean} [inForm] inside a form container
+ * @returns {string}
+ */
 function cardElement(el, inForm = false) {
   if (!el || typeof el !== 'object') return '';
-  /** @param {any[]} list */
+  /** @param {any[]} list @returns {string} */
   const all = (list) => list.map((x) => cardElement(x, inForm)).join('');
   switch (el.tag) {
     case 'markdown':
