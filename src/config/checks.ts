@@ -1,6 +1,6 @@
-import type { Config } from '../config.js';
 import { createModelCatalog } from '../jimeng/model-catalog.js';
 import type { ConfigProblem } from './config-error.js';
+import type { Config } from './types.js';
 
 function validTimezone(tz: string): boolean {
   try {

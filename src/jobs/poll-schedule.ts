@@ -3,13 +3,17 @@
  * so far, how long the task has run), so the schedule is unit-tested on its own.
  *
  * - An early look a few seconds after submit: it tells the card whether the task is queued or generating
- *   at Jimeng, and catches a task that fails at once (a failure is answered in seconds, not minutes).
+ *   at Jimeng, and catches a task that fails at once (a failure is answered in seconds, not minutes);
+ *   a second one about 10 s after submit catches a task whose inputs are refused a few seconds in.
  * - Then a look a little before the task is expected to be done, halfway-steps to the expected end, and
  *   widening steps once it is late (so a slow task costs a bounded number of calls).
  * - The estimate starts as a prior (configuration) and is replaced by the first real observation, then
  *   follows observations both ways (a fresh bot must learn fast that tasks take 5 s, or 3 minutes).
  * - While nothing has been observed, one task (the scout) looks at doubling intervals, so the first
- *   answer comes early whatever the prior says; when the estimate moves, every task is rescheduled.
+ *   answer comes early whatever the prior says, and once it has outlived the prior it keeps looking at
+ *   short steps (3 s, or 2 % of its age) while the others widen theirs: its "done" teaches the rest, so
+ *   its lateness is every task's (at 1 QPS the others' looks leave no slack to catch up).
+ *   When the estimate moves, every task is rescheduled (one the new estimate says is done: at once).
  */
 
 export interface ScheduleOptions {
@@ -29,6 +33,12 @@ export interface Estimate {
 const NEAR_MIN_MS = 4_000;
 const LATE_MIN_MS = 3_000;
 const LATE_MAX_MS = 30_000;
+/** The scout's steps once it has outlived the prior, as a share of its age (between the late bounds). */
+const SCOUT_LATE_SHARE = 0.02;
+/** This close to the expected end (share of the estimate), the next look is at the end, not before it. */
+const AT_END_SHARE = 0.1;
+/** The second early look, this long after submit (when the first came sooner and nothing is due before). */
+const SECOND_LOOK_MS = 10_000;
 
 export function priorEstimate(ms: number): Estimate {
   return { ms, observations: 0 };
@@ -49,9 +59,16 @@ export function firstLookDelay(est: Estimate, o: ScheduleOptions): number {
 /** The next look after a "not yet", `elapsedMs` after submit. */
 export function nextLookDelay(est: Estimate, elapsedMs: number, o: ScheduleOptions, scout = false): number {
   const floor = o.minPollMs;
+  // A failure a few seconds in (inputs refused) is answered within seconds too, not at the 0.75 look.
+  const secondLook = elapsedMs < SECOND_LOOK_MS ? Math.max(floor, SECOND_LOOK_MS - elapsedMs) : Infinity;
   // Nothing observed yet: the scout doubles its wait (3, 6, 12, 24 s …) up to the prior's schedule.
-  const byEstimate = estimateDelay(est.ms, elapsedMs, floor);
-  if (scout && est.observations === 0) return Math.max(floor, Math.min(byEstimate, elapsedMs));
+  const byEstimate = Math.min(secondLook, estimateDelay(est.ms, elapsedMs, floor));
+  if (scout && est.observations === 0) {
+    // Past the prior with nothing learnt: the prior is wrong, and only a "done" tells by how much.
+    if (elapsedMs >= est.ms)
+      return Math.max(floor, Math.min(LATE_MAX_MS, Math.max(LATE_MIN_MS, elapsedMs * SCOUT_LATE_SHARE)));
+    return Math.max(floor, Math.min(byEstimate, elapsedMs));
+  }
   return byEstimate;
 }
 
@@ -59,6 +76,8 @@ function estimateDelay(estimateMs: number, elapsedMs: number, floor: number): nu
   const before = estimateMs * 0.75 - elapsedMs;
   if (before > 0) return Math.max(floor, before);
   const remaining = estimateMs - elapsedMs;
+  // Close to the end: one look when it is expected (looks just before it only cost the shared budget).
+  if (remaining > 0 && remaining <= estimateMs * AT_END_SHARE) return Math.max(floor, remaining);
   if (remaining > 0)
     return Math.max(floor, Math.min(NEAR_MIN_MS, estimateMs * 0.1), Math.min(remaining / 2, 15_000));
   // Late: widening steps, half the lateness, between 3 s and 30 s.
@@ -67,16 +86,22 @@ function estimateDelay(estimateMs: number, elapsedMs: number, floor: number): nu
 }
 
 /**
- * How long a task took: it finished between the last "not yet" (or the submit) and the "done", so take
- * the middle (a late look, the budget being shared, must not teach the estimate that generation is
- * slower than it is).
+ * How long a task took: it finished between the last "not yet" (or the submit) and the "done". With
+ * nothing learnt yet, take the middle (a late look, the budget being shared, must not teach the estimate
+ * that generation is slower than it is). With an estimate, the bracket only says whether it is wrong:
+ * the estimate clipped into it (a bracket that holds the estimate leaves it where it is; the middle of a
+ * wide bracket, e.g. from the early look to a look at the expected end, would drag it down every time).
  */
 export function observedDuration(
   submittedAt: number,
   lastNotDoneAt: number | undefined,
   doneSeenAt: number,
+  est?: Estimate,
 ): number {
-  return ((lastNotDoneAt ?? submittedAt) + doneSeenAt) / 2 - submittedAt;
+  const lower = (lastNotDoneAt ?? submittedAt) - submittedAt;
+  const upper = doneSeenAt - submittedAt;
+  if (!est || est.observations === 0) return (lower + upper) / 2;
+  return Math.min(upper, Math.max(lower, est.ms));
 }
 
 /** Whether the estimate moved enough that waiting tasks should be rescheduled. */
@@ -84,7 +109,10 @@ export function movedEnough(before: Estimate, after: Estimate): boolean {
   return before.observations === 0 || Math.abs(after.ms - before.ms) > before.ms * 0.25;
 }
 
-/** When a running task should be looked at under a new estimate (never later than it already is). */
+/**
+ * When a running task should be looked at under a new estimate (never later than it already is): one the
+ * estimate says is done by now, as soon as the shortest wait allows.
+ */
 export function rescheduled(
   submittedAt: number,
   nextPollAt: number,
@@ -93,5 +121,6 @@ export function rescheduled(
   now: number,
 ): number {
   const elapsed = now - submittedAt;
-  return Math.min(nextPollAt, now + estimateDelay(est.ms, elapsed, o.minPollMs));
+  const wait = elapsed >= est.ms ? o.minPollMs : estimateDelay(est.ms, elapsed, o.minPollMs);
+  return Math.min(nextPollAt, now + wait);
 }

@@ -173,7 +173,7 @@ export class Poller {
     this.lastNotDone.delete(job.id);
     if (this.scoutId === job.id) this.scoutId = undefined;
     if (r.status === 'done' && r.videoUrl) {
-      await this.observe(observedDuration(job.submittedAt ?? at, notDone, at), at);
+      await this.observe(observedDuration(job.submittedAt ?? at, notDone, at, this.estimateNow), at);
       const seed = (r as { seed?: unknown }).seed;
       const done = await store.transition(
         job.id,

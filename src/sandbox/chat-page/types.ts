@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { Sandbox } from '../start-sandbox.js';
+import type { Sandbox } from '../sandbox.js';
 
 /** What the chat page needs from the sandbox (everything but the app, which is built after the routes). */
 export type ChatPageSandbox = Omit<Sandbox, 'app' | 'pageUrl'>;
