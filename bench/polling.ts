@@ -184,7 +184,9 @@ async function runEarly(): Promise<EarlyFigures> {
   await sendJobs(sb);
   const until = Date.now() + ms(120_000);
   const failing = () => [...sim.tasks.values()].filter((t) => t.failAfterMs !== undefined);
-  while (Date.now() < until && (pending.length || redAt.size < failing().length)) await sleep(100);
+  // Until every armed failure has its task (the last is armed before its task exists) and is answered.
+  const open = () => pending.length > 0 || failing().length < EARLY.length || redAt.size < failing().length;
+  while (Date.now() < until && open()) await sleep(100);
   clearInterval(armer);
   const byTask = new Map(sb.app.store.dump().jobs.map((j) => [j.taskId, j]));
   const tasks = failing().sort((a, b) => a.createdAt - b.createdAt);

@@ -3,6 +3,7 @@
  * 1/qps seconds after the previous one, however many tasks are waiting; and at most `maxConcurrent`
  * generation tasks are in flight (callers acquire a task slot before submitting, release it at the end).
  */
+import { type CallLane, CallLanes } from './call-lanes.js';
 import { abortedError, sleep as realSleep, type Sleep } from './retry.js';
 
 export interface RateBudgetOptions {
@@ -44,6 +45,7 @@ export class RateBudget {
   private inFlight = 0;
   private calls = 0;
   private readonly waiters: Waiter[] = [];
+  private readonly lanes = new CallLanes({ takeCallSlot: (signal) => this.pace(signal) });
 
   constructor(opts: RateBudgetOptions = {}) {
     this.qps = opts.qps ?? 1;
@@ -56,8 +58,16 @@ export class RateBudget {
     this.sleep = opts.sleep ?? realSleep;
   }
 
-  /** Waits for the next call slot. Slots are handed out in call order, each 1/qps after the previous one. */
-  async takeCallSlot(signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits for the next call slot, each 1/qps after the previous one. Submits and polls take turns when
+   * both wait (see call-lanes.ts); within a lane, slots go in call order.
+   */
+  takeCallSlot(signal?: AbortSignal, lane: CallLane = 'poll'): Promise<void> {
+    return this.lanes.take(lane, signal);
+  }
+
+  /** The pacing itself: the next slot in call order. */
+  private async pace(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw abortedError(signal);
     const now = this.now();
     const at = Math.max(now, this.nextCallAt);
@@ -67,8 +77,8 @@ export class RateBudget {
   }
 
   /** Runs `fn` in the next call slot. */
-  async call<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.takeCallSlot(signal);
+  async call<T>(fn: () => Promise<T>, signal?: AbortSignal, lane: CallLane = 'poll'): Promise<T> {
+    await this.takeCallSlot(signal, lane);
     return fn();
   }
 

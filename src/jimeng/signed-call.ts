@@ -1,5 +1,5 @@
 /** One signed POST to the Jimeng API through the account's rate budget. */
-import { API_VERSION, type ClientContext } from './client-options.js';
+import { API_VERSION, type ClientContext, SUBMIT_ACTION } from './client-options.js';
 import { sign } from './sign.js';
 import { transportError } from './transport-error.js';
 
@@ -19,7 +19,9 @@ export async function signedCall(
   body: object,
   signal?: AbortSignal,
 ): Promise<RawAnswer> {
-  await ctx.budget.takeCallSlot(signal);
+  // Submits and get-results of one account take turns for its slots (a burst of submits must not hold
+  // back the looks at tasks that may be done).
+  await ctx.budget.takeCallSlot(signal, action === SUBMIT_ACTION ? 'submit' : 'poll');
   const url = new URL(`${ctx.endpoint}/`);
   const query = { Action: action, Version: API_VERSION };
   url.searchParams.set('Action', action);

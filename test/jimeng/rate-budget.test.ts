@@ -151,3 +151,50 @@ describe('backoff and retry', () => {
     expect(n).toBe(3);
   });
 });
+
+describe('RateBudget lanes: submits and polls take turns', () => {
+  it('a burst of submits does not hold back polls asked for later: they take turns, each lane in order', async () => {
+    const clock = virtualClock();
+    const budget = new RateBudget({ qps: 1, now: clock.now, sleep: clock.sleep });
+    const order: string[] = [];
+    const calls = [
+      ...Array.from({ length: 6 }, (_, i) =>
+        budget.call(async () => void order.push(`s${i}`), undefined, 'submit'),
+      ),
+    ];
+    await new Promise((r) => setImmediate(r));
+    calls.push(...[0, 1].map((i) => budget.call(async () => void order.push(`p${i}`), undefined, 'poll')));
+    await clock.runAll();
+    await Promise.all(calls);
+    // s0 has left and s1 waits at the pacer when the polls arrive; then two polls for each submit.
+    expect(order).toEqual(['s0', 's1', 'p0', 'p1', 's2', 's3', 's4', 's5']);
+  });
+
+  it('the pace holds across lanes (one call per 1/qps, 10 % headroom)', async () => {
+    const clock = virtualClock();
+    const budget = new RateBudget({ qps: 1, now: clock.now, sleep: clock.sleep });
+    const at: number[] = [];
+    const calls = Array.from({ length: 8 }, (_, i) =>
+      budget.call(async () => void at.push(clock.now()), undefined, i % 3 ? 'poll' : 'submit'),
+    );
+    await clock.runAll();
+    await Promise.all(calls);
+    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(1100);
+  });
+
+  it('a waiter aborted in its lane is dropped and the others go on', async () => {
+    const clock = virtualClock();
+    const budget = new RateBudget({ qps: 1, now: clock.now, sleep: clock.sleep });
+    const order: string[] = [];
+    const ac = new AbortController();
+    const a = budget.call(async () => void order.push('s0'), undefined, 'submit');
+    const b = budget.call(async () => void order.push('s1'), ac.signal, 'submit');
+    const c = budget.call(async () => void order.push('p0'), undefined, 'poll');
+    const refused = expect(b).rejects.toMatchObject({ code: 'ABORTED' });
+    ac.abort();
+    await clock.runAll();
+    await refused;
+    await Promise.all([a, c]);
+    expect(order).toEqual(['s0', 'p0']);
+  });
+});

@@ -19,6 +19,14 @@ describe('poll schedule (pure)', () => {
     expect(firstLookDelay(priorEstimate(100), { minPollMs: 50 })).toBe(50);
   });
 
+  it('in a burst, tasks after the first skip the quick look: 10 s, or at the expected end when sooner', () => {
+    expect(firstLookDelay(priorEstimate(60 * S), o, false)).toBe(10 * S);
+    // Nothing observed yet: 0.75 of a short prior; once learnt, the estimate itself.
+    expect(firstLookDelay(priorEstimate(8 * S), o, false)).toBe(6 * S);
+    expect(firstLookDelay(learn(priorEstimate(60 * S), 5 * S), o, false)).toBe(5 * S);
+    expect(firstLookDelay(learn(priorEstimate(60 * S), 1 * S), o, false)).toBe(2 * S);
+  });
+
   it('then looks a little before the expected end, halfway-steps to it, widening steps once late', () => {
     const est = learn(priorEstimate(60 * S), 60 * S);
     expect(nextLookDelay(est, 3 * S, o)).toBe(7 * S); // the second early look, 10 s after submit
@@ -44,9 +52,10 @@ describe('poll schedule (pure)', () => {
     expect(looks).toBeLessThanOrEqual(16);
   });
 
-  it('the scout doubles its wait while nothing has been observed; others keep to the prior', () => {
+  it('the scout waits half its age while nothing has been observed; others keep to the prior', () => {
     const prior = priorEstimate(60 * S);
-    expect([3, 6, 12, 24].map((e) => nextLookDelay(prior, e * S, o, true) / S)).toEqual([3, 4, 12, 21]);
+    // At 3 s the floor (2 s); at 6 s 3 s (4 s to the second early look would be later); then half its age.
+    expect([3, 6, 12, 24].map((e) => nextLookDelay(prior, e * S, o, true) / S)).toEqual([2, 3, 6, 12]);
     expect(nextLookDelay(prior, 3 * S, o, false)).toBe(7 * S);
     expect(nextLookDelay(prior, 10 * S, o, false)).toBe(35 * S);
     // Once something is known, the scout is an ordinary task.
@@ -68,7 +77,7 @@ describe('poll schedule (pure)', () => {
       looks++;
     }
     expect(t - 180 * S).toBeLessThanOrEqual(3.6 * S);
-    expect(looks).toBeLessThanOrEqual(50);
+    expect(looks).toBeLessThanOrEqual(52);
   });
 
   it('the first observation replaces the prior; later ones move it both ways', () => {
@@ -106,9 +115,11 @@ describe('poll schedule (pure)', () => {
     // Submitted 4 s ago, waiting for 45 s: under a 5 s estimate it is due in a second or two.
     expect(rescheduled(0, 45 * S, learnt, o, 4 * S)).toBe(6 * S);
     expect(rescheduled(0, 5 * S, learnt, o, 4 * S)).toBe(5 * S);
-    // Older than the new estimate: it should be done, so it is looked at after the shortest wait.
+    // Older than the new estimate: it should be done, so it is looked at now, or once the shortest wait
+    // since its last look has passed.
     const slow = learn(prior, 180 * S);
-    expect(rescheduled(0, 200 * S, slow, o, 185 * S)).toBe(187 * S);
+    expect(rescheduled(0, 200 * S, slow, o, 185 * S)).toBe(185 * S);
+    expect(rescheduled(0, 200 * S, slow, o, 185 * S, 184 * S)).toBe(186 * S);
     // 10 s before the expected end (within 10 % of 180 s): looked at when it is expected.
     expect(rescheduled(0, 200 * S, slow, o, 170 * S)).toBe(180 * S);
   });
