@@ -5,6 +5,17 @@ import type { Job } from './records.js';
 export const holdsSlot = (j: Job): boolean =>
   j.state === 'submitting' || (j.state === 'running' && !j.videoUrl);
 
+/** Whether some account has a slot the jobs at Jimeng leave free (if not, no queued job can go now). */
+export function hasFreeSlot(atJimeng: readonly Job[], accounts: readonly SubmitAccount[]): boolean {
+  const load = new Map<string, number>();
+  for (const j of atJimeng) {
+    const name =
+      j.account !== undefined && accounts.some((a) => a.name === j.account) ? j.account : accounts[0]?.name;
+    if (name !== undefined) load.set(name, (load.get(name) ?? 0) + 1);
+  }
+  return accounts.some((a) => (load.get(a.name) ?? 0) < a.maxInFlight);
+}
+
 export interface SubmitPick {
   job: Job;
   account: string;

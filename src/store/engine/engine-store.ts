@@ -154,6 +154,10 @@ export abstract class EngineStore implements StorePort {
     return this.done(claimed);
   }
 
+  async claimOrphanedSubmits(input: ClaimInput): Promise<Job[]> {
+    return copy(jobs.claimOrphanedSubmits(this.state, input));
+  }
+
   async claimPolls(input: ClaimInput): Promise<Job[]> {
     return copy(jobs.claimPolls(this.state, input));
   }

@@ -1,11 +1,12 @@
-import type {
-  CardSent,
-  ClaimInput,
-  ClaimSubmitsInput,
-  CreateJobResult,
-  JobDraft,
-  QuotaPolicy,
-  Transition,
+import {
+  type CardSent,
+  type ClaimInput,
+  type ClaimSubmitsInput,
+  type CreateJobResult,
+  type JobDraft,
+  type QuotaPolicy,
+  SUBMIT_LEASE_MS,
+  type Transition,
 } from '../port.js';
 import { refusalFor } from '../quota-rule.js';
 import { isActive, type Job, type JobState } from '../records.js';
@@ -110,11 +111,26 @@ export function claimSubmits(s: State, input: ClaimSubmitsInput): Job[] {
     else if (holdsSlot(j)) atJimeng.push(j);
   }
   const picks = pickSubmits(queued, atJimeng, input.accounts, input.now, input.limit);
-  for (const p of picks) s.changeJob(p.job, { state: 'submitting', account: p.account }, input.now);
+  const until = input.now + (input.leaseMs ?? SUBMIT_LEASE_MS);
+  for (const p of picks) {
+    s.changeJob(p.job, { state: 'submitting', account: p.account }, input.now);
+    lease(s, p.job, 'submit', until);
+  }
   return picks.map((p) => p.job);
 }
 
-type LeaseKind = 'poll' | 'delivery' | 'card';
+/** Submitting jobs nobody holds: their lease ran out, or was never held by this process (a restart). */
+export function claimOrphanedSubmits(s: State, input: ClaimInput): Job[] {
+  const out: Job[] = [];
+  for (const j of s.data.jobs) {
+    if (out.length >= input.limit) break;
+    if (j.state === 'submitting' && !leased(s, j, 'submit', input.now)) out.push(j);
+  }
+  for (const j of out) lease(s, j, 'submit', input.now + input.leaseMs);
+  return out;
+}
+
+type LeaseKind = 'submit' | 'poll' | 'delivery' | 'card';
 
 function leased(s: State, j: Job, kind: LeaseKind, now: number): boolean {
   const until = s.jobLeases.get(j.id)?.[kind];

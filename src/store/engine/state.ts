@@ -92,10 +92,13 @@ export class State {
   activeTotal = 0;
   changes = new Changes();
   /**
-   * Claimed work, until a time (ms): per job a poll, delivery or card send; per inbox item its handling.
-   * Kept beside the records, not in them: they say who is working now, which a restart voids.
+   * Claimed work, until a time (ms): per job a submit, poll, delivery or card send; per inbox item its
+   * handling. Kept beside the records, not in them: they say who is working now, which a restart voids.
    */
-  readonly jobLeases = new Map<string, { poll?: number; delivery?: number; card?: number }>();
+  readonly jobLeases = new Map<
+    string,
+    { submit?: number; poll?: number; delivery?: number; card?: number }
+  >();
   readonly inboxLeases = new Map<string, number>();
 
   constructor(data: StoreData = emptyData()) {

@@ -23,7 +23,11 @@ export async function accept(db: Db, item: InboxItem): Promise<boolean> {
   return r.rowCount === 1;
 }
 
-export async function claimInbox(db: Db, input: ClaimInput & { maxAttempts?: number }): Promise<InboxItem[]> {
+export async function claimInbox(
+  db: Db,
+  input: ClaimInput & { maxAttempts?: number },
+  owner: string,
+): Promise<InboxItem[]> {
   const max =
     input.maxAttempts === undefined || !Number.isFinite(input.maxAttempts) ? null : input.maxAttempts;
   const { rows } = await db.query<InboxRow>(CLAIM_INBOX, [
@@ -31,6 +35,7 @@ export async function claimInbox(db: Db, input: ClaimInput & { maxAttempts?: num
     limitParam(input.limit),
     input.leaseMs,
     max,
+    owner,
   ]);
   return rows.map((r) => {
     const item: InboxItem = { id: r.id, kind: r.kind, receivedAt: r.received_at, payload: r.payload };

@@ -93,11 +93,23 @@ export function transition(db: Db, id: string, t: Transition, now: number): Prom
   });
 }
 
-export function cardSent(db: Db, id: string, sent: CardSent, now: number): Promise<Job | undefined> {
+/**
+ * Records a card send by replica `owner`. Claims of a card are serialised by its lease, so only a send
+ * that outlived its claim (a frozen replica whose lease another replica took over) can finish after a
+ * newer one: it is recognised by the card's last claimer being someone else, and the card is bumped.
+ */
+export function cardSent(
+  db: Db,
+  id: string,
+  sent: CardSent,
+  now: number,
+  owner: string,
+): Promise<Job | undefined> {
   return db.tx(async (q) => {
-    const before = (await q<{ data: Job }>(LOCK_JOB, [id])).rows[0]?.data;
-    if (!before) return undefined;
-    const job = applyCardSent(before, sent, now);
+    const row = (await q<{ data: Job; card_owner: string | null }>(LOCK_JOB, [id])).rows[0];
+    if (!row) return undefined;
+    const overtaken = row.card_owner !== null && row.card_owner !== owner;
+    const job = applyCardSent(row.data, sent, now, overtaken);
     await q(WRITE_JOB, [id, toJson(job), false, false, true]);
     return job;
   });

@@ -16,14 +16,16 @@ import type {
 } from '../port.js';
 import type { AdminLogEntry, ChatFacts, InboxItem, Job, JobState, LedgerEntry, Pause } from '../records.js';
 import * as claims from './claim-ops.js';
-import { connect, describeUrl, type PoolOptions } from './connect.js';
+import { connect, describeUrl, openError, type PoolOptions } from './connect.js';
 import { Db } from './db.js';
 import * as inbox from './inbox-ops.js';
 import * as reads from './job-read-ops.js';
 import * as writes from './job-write-ops.js';
 import { migrate } from './migrate.js';
+import { PgCallPacer } from './pg-call-pacer.js';
 import { PgStoreError } from './pg-store-error.js';
 import * as quota from './quota-ops.js';
+import { ReplicaLiveness, type ReplicaOptions } from './replica-liveness.js';
 import { type SweepResult, sweep } from './retention.js';
 
 export interface PgStoreOptions {
@@ -37,17 +39,22 @@ export interface PgStoreOptions {
   retention?: Partial<RetentionOptions>;
   /** How often the retention sweep runs (ms, default one minute); 0 = never on its own (call `sweep`). */
   sweepEveryMs?: number;
+  /** This instance as a replica: its id on the claims it makes, and its liveness timeout. */
+  replica?: ReplicaOptions;
 }
 
 /**
  * The storage port on PostgreSQL, for several replicas sharing one database. Every operation is one
  * statement or one transaction; the guarantees that need more than a row lock are in the files that do
  * them (job-write-ops.ts: quota and lock order; claim-ops.ts: slots; sql/claims.ts: leases). Records are
- * stored as JSONB and come back as fresh objects, so what is handed out is always a copy.
+ * stored as JSONB and come back as fresh objects, so what is handed out is always a copy. Each instance
+ * is one replica (replica-liveness.ts): every claim it makes is its own, alive while it is.
  */
 export class PgStore implements StorePort {
   /** Versions of the migrations this instance applied when it opened (empty: the schema was current). */
   readonly migrated: readonly number[];
+  /** This replica: its id and liveness timeout. */
+  readonly replica: ReplicaLiveness;
   private readonly db: Db;
   private readonly retention: RetentionOptions;
   private readonly clock: () => number;
@@ -56,8 +63,15 @@ export class PgStore implements StorePort {
   private sweeping: Promise<unknown> | undefined;
   private closed = false;
 
-  private constructor(pool: pg.Pool, opts: PgStoreOptions, log: Logger, migrated: number[]) {
+  private constructor(
+    pool: pg.Pool,
+    opts: PgStoreOptions,
+    log: Logger,
+    migrated: number[],
+    replica: ReplicaLiveness,
+  ) {
     this.db = new Db(pool);
+    this.replica = replica;
     this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
     this.clock = opts.now ?? Date.now;
     this.log = log;
@@ -89,7 +103,22 @@ export class PgStore implements StorePort {
         `DATABASE_URL: cannot set up the schema in ${target}: ${(err as Error).message.split('\n')[0]}`,
       );
     }
-    return new PgStore(pool, opts, log, migrated);
+    const replica = new ReplicaLiveness(pool, log, opts.replica);
+    try {
+      await replica.start();
+    } catch (err) {
+      await pool.end().catch(() => {});
+      throw openError(opts.url, err);
+    }
+    return new PgStore(pool, opts, log, migrated, replica);
+  }
+
+  /**
+   * The call pacer of one Jimeng account shared by every replica on this database (`account` names it
+   * the same way on each). See pg-call-pacer.ts.
+   */
+  callPacer(account: string, qps: number): PgCallPacer {
+    return new PgCallPacer(this.db.pool, account, qps, this.log);
   }
 
   /** Runs the retention sweep now (undefined: another replica is sweeping). */
@@ -111,7 +140,7 @@ export class PgStore implements StorePort {
 
   accept = (item: InboxItem): Promise<boolean> => inbox.accept(this.db, item);
   claimInbox = (input: ClaimInput & { maxAttempts?: number }): Promise<InboxItem[]> =>
-    inbox.claimInbox(this.db, input);
+    inbox.claimInbox(this.db, input, this.replica.id);
   finishInbox = (id: string): Promise<void> => inbox.finishInbox(this.db, id);
   failInbox = (id: string): Promise<void> => inbox.failInbox(this.db, id);
 
@@ -123,7 +152,7 @@ export class PgStore implements StorePort {
   transition = (jobId: string, t: Transition, now: number): Promise<Job | undefined> =>
     writes.transition(this.db, jobId, t, now);
   cardSent = (jobId: string, sent: CardSent, now: number): Promise<Job | undefined> =>
-    writes.cardSent(this.db, jobId, sent, now);
+    writes.cardSent(this.db, jobId, sent, now, this.replica.id);
 
   job = (id: string): Promise<Job | undefined> => reads.job(this.db, id);
   jobsOfUser = (user: string, limit: number): Promise<Job[]> => reads.jobsOfUser(this.db, user, limit);
@@ -133,11 +162,15 @@ export class PgStore implements StorePort {
   inFlight = (user: string): Promise<number> => reads.inFlight(this.db, user);
   jobCounts = (): Promise<Record<JobState, number>> => reads.jobCounts(this.db);
 
-  claimSubmits = (input: ClaimSubmitsInput): Promise<Job[]> => claims.claimSubmits(this.db, input);
-  claimPolls = (input: ClaimInput): Promise<Job[]> => claims.claimPolls(this.db, input);
+  claimSubmits = (input: ClaimSubmitsInput): Promise<Job[]> =>
+    claims.claimSubmits(this.db, input, this.replica.id);
+  claimOrphanedSubmits = (input: ClaimInput): Promise<Job[]> =>
+    claims.claimOrphanedSubmits(this.db, input, this.replica.id);
+  claimPolls = (input: ClaimInput): Promise<Job[]> => claims.claimPolls(this.db, input, this.replica.id);
   nextPollAt = (): Promise<number | undefined> => claims.nextPollAt(this.db);
-  claimDeliveries = (input: ClaimInput): Promise<Job[]> => claims.claimDeliveries(this.db, input);
-  claimCards = (input: ClaimInput): Promise<Job[]> => claims.claimCards(this.db, input);
+  claimDeliveries = (input: ClaimInput): Promise<Job[]> =>
+    claims.claimDeliveries(this.db, input, this.replica.id);
+  claimCards = (input: ClaimInput): Promise<Job[]> => claims.claimCards(this.db, input, this.replica.id);
 
   quotaState = (q: { user: string; chat: string; day: string }): Promise<QuotaState> =>
     quota.readQuotaState(this.db.query, q);
@@ -150,12 +183,16 @@ export class PgStore implements StorePort {
   setChatFacts = (chatId: string, facts: ChatFacts): Promise<void> =>
     quota.setChatFacts(this.db, chatId, facts);
 
-  /** Stops the sweep and ends the pool (waiting for the operations under way). Idempotent. */
+  /**
+   * Stops the sweep, retires this replica (its claims are free for the others at once) and ends the pool
+   * (waiting for the operations under way). Idempotent.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
     await this.sweeping;
+    await this.replica.stop();
     await this.db.pool.end();
   }
 }

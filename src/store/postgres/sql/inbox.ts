@@ -1,5 +1,7 @@
 /** Inbox and dedup statements. Each runs alone: one statement is one transaction. */
 
+import { free } from './claims.js';
+
 /**
  * $1 id, $2 kind, $3 received_at, $4 payload, $5 attempts. Remembers the key and puts the item in one
  * statement; no row back = the key was already seen. Racing inserts of one key queue on its unique index
@@ -19,19 +21,20 @@ export const ACCEPT = /* sql */ `
   RETURNING id`;
 
 /**
- * $1 now, $2 limit, $3 lease ms, $4 max attempts (NULL = no limit). Oldest first; rows another replica is
- * claiming right now are skipped, not waited for; each claimed row is leased until now + lease.
+ * $1 now, $2 limit, $3 lease ms, $4 max attempts (NULL = no limit), $5 the claiming replica. Oldest
+ * first; rows another replica is claiming right now are skipped, not waited for; each claimed row is
+ * leased to the replica until now + lease (a dead replica's lease is free: sql/claims.ts).
  */
 export const CLAIM_INBOX = /* sql */ `
   WITH due AS (
     SELECT id FROM inbox
     WHERE ($4::integer IS NULL OR coalesce(attempts, 0) < $4)
-      AND (lease_until IS NULL OR lease_until <= $1)
+      AND ${free('lease_until', 'lease_owner')}
     ORDER BY pos
     LIMIT greatest($2::integer, 0)
     FOR UPDATE SKIP LOCKED
   ), claimed AS (
-    UPDATE inbox i SET lease_until = $1::double precision + $3::double precision
+    UPDATE inbox i SET lease_until = $1::double precision + $3::double precision, lease_owner = $5
     FROM due WHERE i.id = due.id
     RETURNING i.pos, i.id, i.kind, i.received_at, i.payload, i.attempts
   )

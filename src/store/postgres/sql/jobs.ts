@@ -46,9 +46,13 @@ export const INSERT_IMAGES = /* sql */ `
  * committed, so of two transitions from one state exactly one finds the row.
  */
 export const LOCK_JOB_IN = /* sql */ `SELECT data FROM jobs WHERE id = $1 AND state = ANY($2::text[]) FOR UPDATE`;
-export const LOCK_JOB = /* sql */ `SELECT data FROM jobs WHERE id = $1 FOR UPDATE`;
+/** $1 id. The record, and the replica that last claimed its card (for cardSent). */
+export const LOCK_JOB = /* sql */ `SELECT data, card_owner FROM jobs WHERE id = $1 FOR UPDATE`;
 
-/** $1 id, $2 record, $3 release the poll lease, $4 the delivery lease, $5 the card lease. */
+/**
+ * $1 id, $2 record, $3 release the poll lease, $4 the delivery lease, $5 the card lease. A release ends
+ * the lease but keeps its owner: card_owner says who claimed the card last (cardSent).
+ */
 export const WRITE_JOB = /* sql */ `
   UPDATE jobs SET
     data = $2::jsonb,
