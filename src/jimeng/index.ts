@@ -1,3 +1,4 @@
+export * from './call-pacer.js';
 export * from './camera-templates.js';
 export * from './check.js';
 export * from './client.js';

@@ -1,4 +1,4 @@
-/** One signed POST to the Jimeng API through the account's rate budget. */
+/** One signed POST to the Jimeng API through the account's call pacer (its rate budget, or a shared one). */
 import { API_VERSION, type ClientContext } from './client-options.js';
 import { sign } from './sign.js';
 import { transportError } from './transport-error.js';
@@ -19,7 +19,7 @@ export async function signedCall(
   body: object,
   signal?: AbortSignal,
 ): Promise<RawAnswer> {
-  await ctx.budget.takeCallSlot(signal);
+  await ctx.pacer.takeCallSlot(signal);
   const url = new URL(`${ctx.endpoint}/`);
   const query = { Action: action, Version: API_VERSION };
   url.searchParams.set('Action', action);
