@@ -62,7 +62,14 @@ async function runBot() {
   while (answered.size < JOBS && Date.now() < until) await sleep(100);
   const delays: number[] = [];
   let media = 0;
-  for (const job of sb.app.store.dump().jobs) {
+  for (const job of await sb.app.store.jobsIn([
+    'queued',
+    'submitting',
+    'running',
+    'delivered',
+    'failed',
+    'cancelled',
+  ])) {
     const at = answered.get(job.messageId);
     if (job.taskId && at) delays.push(at - doneAt(sb.jimeng, job.taskId));
     if (job.state === 'delivered' && job.fileKey) media++;

@@ -131,7 +131,7 @@ async function bot(): Promise<void> {
         jobs: Object.values(counts).reduce((a, b) => a + b, 0),
         queued: counts.queued,
         inbox: (await app.store.claimInbox({ now: 0, limit: 1e9, leaseMs: 0 })).length,
-        writes: app.store.writes,
+        ...('writes' in app.store ? { writes: app.store.writes } : {}),
         ...memory(),
       };
     }

@@ -9,6 +9,7 @@ import { storeThreadMemory } from './bot/thread-memory.js';
 import { VideoRequests } from './bot/video-requests.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { maskAccessKey } from './jimeng/check.js';
 import { JimengClient } from './jimeng/client.js';
 import { createModelCatalog } from './jimeng/model-catalog.js';
 import { singleAccount } from './jobs/jimeng-access.js';
@@ -18,7 +19,8 @@ import { createReceiverRouter } from './lark/receiver.js';
 import { createWsReceiver, type WsReceiverOptions } from './lark/ws-receiver.js';
 import { type Logger, silentLogger } from './log.js';
 import { Metrics } from './metrics.js';
-import { FileStore } from './store/file/file-store.js';
+import { openStore } from './store/open-store.js';
+import type { StorePort } from './store/port.js';
 
 export interface AppOptions {
   config: Config;
@@ -40,7 +42,8 @@ export interface AppOptions {
 
 export interface App {
   koa: Koa;
-  store: FileStore;
+  /** The file store, or PostgreSQL when DATABASE_URL is set (store/open-store.ts). */
+  store: StorePort;
   bot: Bot;
   runner: JobRunner;
   metrics: Metrics;
@@ -60,11 +63,17 @@ export interface App {
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config } = opts;
   const log = opts.logger ?? silentLogger;
-  const store = await FileStore.open({
-    dir: config.dataDir,
+  const opened = await openStore({
+    databaseUrl: config.database.url,
+    dataDir: config.dataDir,
+    poolSize: config.database.poolSize,
+    replicaTimeoutMs: config.database.replicaTimeoutSeconds * 1000,
     retention: config.retention,
     logger: log,
   });
+  const { store } = opened;
+  // With replicas: one Jimeng call budget for all of them, and a look for work the others left.
+  const replicas = opened.kind === 'postgres' ? opened : undefined;
   const metrics = new Metrics(store);
   const catalog = createModelCatalog(config.jimeng.prices);
   const jimeng = new JimengClient({
@@ -77,6 +86,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     fetch: metrics.instrumentJimengFetch(opts.fetch ?? globalThis.fetch),
     logger: log.child({ component: 'jimeng' }),
     ...(opts.jimengRetryBaseMs !== undefined ? { retryBaseMs: opts.jimengRetryBaseMs } : {}),
+    ...(replicas
+      ? { pacer: replicas.store.callPacer(maskAccessKey(config.jimeng.accessKeyId), config.jimeng.qps) }
+      : {}),
   });
   const messenger = new Messenger({
     appId: config.lark.appId,
@@ -103,6 +115,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     deliveryRetryMs: opts.deliveryRetryMs ?? config.delivery.retrySeconds * 1000,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(replicas ? { sweepMs: replicas.sweepMs, resumePollsSoon: false } : {}),
   });
   const defaults = {
     model: config.jimeng.defaultModel,
@@ -126,6 +139,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     maxEventAgeMs: config.lark.maxEventAgeHours * 3_600_000,
     logger: log.child({ component: 'bot' }),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(replicas ? { drainMs: replicas.sweepMs } : {}),
   });
 
   const ws =
