@@ -143,12 +143,11 @@ export class Bot {
       evt.ack();
       return;
     }
-    const fresh = await this.o.store.accept({
-      id: msg.messageId,
-      kind: 'message',
-      receivedAt: this.clock.now(),
-      payload: msg,
-    });
+    // Claimed at once: this process handles it now (another replica's drain must not take it too).
+    const fresh = await this.o.store.accept(
+      { id: msg.messageId, kind: 'message', receivedAt: now, payload: msg },
+      { now, leaseMs: INBOX_LEASE_MS },
+    );
     if (!fresh) {
       count('duplicate');
       evt.ack();

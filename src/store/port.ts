@@ -50,7 +50,11 @@ export interface JobDraft {
   costYuan: number;
 }
 
-export type CreateJobResult = { ok: true; job: Job } | { ok: false; refusal: Refusal };
+export type CreateJobResult =
+  | { ok: true; job: Job }
+  | { ok: false; refusal: Refusal }
+  /** The inbox item named was no longer in the inbox: another process handled the message. */
+  | { ok: false; handledElsewhere: true };
 
 /** What a transition does to the quota and the ledger, besides the job. */
 export type ChargeEffect =
@@ -162,9 +166,10 @@ export interface StorePort {
   /**
    * Remembers a delivery's dedup key and puts it in the inbox, in one step. `false` when the key was
    * seen within the dedup window (a re-push): nothing is stored. Of two racing calls with one key,
-   * exactly one gets `true`.
+   * exactly one gets `true`. With `claim`, the item goes in already claimed by the caller (it handles it
+   * now), as claimInbox would hand it out: no other process is handed it for `leaseMs`.
    */
-  accept(item: InboxItem): Promise<boolean>;
+  accept(item: InboxItem, claim?: { now: number; leaseMs: number }): Promise<boolean>;
   /**
    * Inbox items to handle, oldest first, each leased for `leaseMs` (not handed out again meanwhile);
    * items whose handling failed `maxAttempts` times are not handed out.
@@ -182,7 +187,8 @@ export interface StorePort {
    * when it passes, creates the job with its reservation (one video for the user and the chat, its cost
    * against the budget, a ledger entry) and stores its images; the inbox item `inboxId` is taken out in
    * the same step. Of racing calls, no more pass than the quota allows. A refusal changes nothing (the
-   * inbox item stays until the refusal is answered).
+   * inbox item stays until the refusal is answered). When `inboxId` is no longer in the inbox (another
+   * process handled that message first) nothing is created: one message never makes two jobs.
    */
   createJob(
     draft: JobDraft,

@@ -5,7 +5,7 @@
  */
 import { expect, it } from 'vitest';
 import { type StorePort, SUBMIT_LEASE_MS } from '../../src/store/port.js';
-import { DAY, draft, POLICY } from './store-contract.js';
+import { DAY, draft, item, POLICY } from './store-contract.js';
 
 const T0 = Date.UTC(2026, 11, 3, 2, 0, 0);
 const POLICY20 = { ...POLICY, userDailyVideos: 20 };
@@ -43,6 +43,30 @@ export function claimsContract(
     expect(await s.claimOrphanedSubmits({ now: T0 + 9 + SUBMIT_LEASE_MS, ...late })).toEqual([]);
     expect(await s.claimOrphanedSubmits({ now: T0 + 10 + SUBMIT_LEASE_MS, ...late })).toHaveLength(1);
     expect((await s.quotaState({ user: 'ou_alice', chat: 'oc_1', day: DAY })).used).toBe(2);
+  });
+
+  it('accepts a delivery already claimed by its handler; one message never makes two jobs', async () => {
+    const s = await open();
+    expect(await s.accept(item('om_mine'), { now: T0, leaseMs: 1000 })).toBe(true);
+    await s.accept(item('om_free'));
+    expect((await s.claimInbox({ now: T0 + 999, limit: 5, leaseMs: 1000 })).map((i) => i.id)).toEqual([
+      'om_free',
+    ]);
+    expect((await s.claimInbox({ now: T0 + 1000, limit: 5, leaseMs: 1000 })).map((i) => i.id)).toEqual([
+      'om_mine',
+    ]);
+    // Two handlers of one message (a lease that ran out under a slow one): one job, the other is told.
+    const both = await Promise.all(
+      [0, 1].map(() => s.createJob(draft({ sourceId: 'om_mine' }), POLICY, { now: T0, inboxId: 'om_mine' })),
+    );
+    expect(both.filter((r) => r.ok)).toHaveLength(1);
+    expect(both.filter((r) => !r.ok)).toEqual([{ ok: false, handledElsewhere: true }]);
+    expect(await s.createJob(draft(), POLICY, { now: T0, inboxId: 'om_never' })).toEqual({
+      ok: false,
+      handledElsewhere: true,
+    });
+    expect(await s.quotaState({ user: 'ou_alice', chat: 'oc_1', day: DAY })).toMatchObject({ used: 1 });
+    expect(await s.jobsIn(['queued'])).toHaveLength(1);
   });
 
   if (reopen)

@@ -68,7 +68,7 @@ describe('PgStore shared by two replicas', () => {
       s.createJob(draft({ sourceId: `om_d${i}` }), one, { now: T0 }),
     );
     expect(daily.filter((r) => r.ok)).toHaveLength(1);
-    expect(daily.filter((r) => !r.ok).map((r) => !r.ok && r.refusal.code)).toEqual(
+    expect(daily.filter((r) => !r.ok).map((r) => !r.ok && 'refusal' in r && r.refusal.code)).toEqual(
       Array(11).fill('USER_DAILY'),
     );
 

@@ -74,8 +74,8 @@ export abstract class EngineStore implements StorePort {
     return copy(result);
   }
 
-  async accept(item: InboxItem): Promise<boolean> {
-    return this.done(inbox.accept(this.state, copy(item)));
+  async accept(item: InboxItem, claim?: { now: number; leaseMs: number }): Promise<boolean> {
+    return this.done(inbox.accept(this.state, copy(item), claim));
   }
 
   async claimInbox(input: ClaimInput & { maxAttempts?: number }): Promise<InboxItem[]> {

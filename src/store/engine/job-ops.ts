@@ -23,6 +23,7 @@ export function createJob(
   now: number,
   inboxId?: string,
 ): CreateJobResult {
+  if (inboxId !== undefined && !s.inboxById.has(inboxId)) return { ok: false, handledElsewhere: true };
   const refusal = refusalFor(
     quotaStateOf(s, { user: draft.userOpenId, chat: draft.chatId, day: draft.day }),
     policy,

@@ -12,13 +12,20 @@ interface InboxRow {
   attempts: number | null;
 }
 
-export async function accept(db: Db, item: InboxItem): Promise<boolean> {
+export async function accept(
+  db: Db,
+  item: InboxItem,
+  claim: { now: number; leaseMs: number } | undefined,
+  owner: string,
+): Promise<boolean> {
   const r = await db.query(ACCEPT, [
     item.id,
     item.kind,
     item.receivedAt,
     toJson(item.payload),
     item.attempts ?? null,
+    claim ? claim.now + claim.leaseMs : null,
+    claim ? owner : null,
   ]);
   return r.rowCount === 1;
 }

@@ -13,6 +13,7 @@ import {
   INSERT_JOB,
   LEDGER_OUTCOME,
   LOCK_DAY,
+  LOCK_INBOX,
   LOCK_JOB,
   LOCK_JOB_IN,
   LOCK_USER,
@@ -51,6 +52,9 @@ export function createJob(
 ): Promise<CreateJobResult> {
   return db.tx(async (q): Promise<CreateJobResult> => {
     await q(LOCK_USER, [USER_LOCK_CLASS, draft.userOpenId]);
+    // The message's inbox item: gone = another replica made its job (both hold the sender's lock in turn).
+    if (opts.inboxId !== undefined && !(await q(LOCK_INBOX, [opts.inboxId])).rowCount)
+      throw new Rollback<CreateJobResult>({ ok: false, handledElsewhere: true });
     const spent = await lockDay(q, draft.day);
     const quota = await readQuotaState(q, { user: draft.userOpenId, chat: draft.chatId, day: draft.day });
     const refusal = refusalFor(quota, policy, draft.costYuan);

@@ -138,7 +138,8 @@ export class PgStore implements StorePort {
     await this.sweeping;
   }
 
-  accept = (item: InboxItem): Promise<boolean> => inbox.accept(this.db, item);
+  accept = (item: InboxItem, claim?: { now: number; leaseMs: number }): Promise<boolean> =>
+    inbox.accept(this.db, item, claim, this.replica.id);
   claimInbox = (input: ClaimInput & { maxAttempts?: number }): Promise<InboxItem[]> =>
     inbox.claimInbox(this.db, input, this.replica.id);
   finishInbox = (id: string): Promise<void> => inbox.finishInbox(this.db, id);

@@ -3,21 +3,24 @@
 import { free } from './claims.js';
 
 /**
- * $1 id, $2 kind, $3 received_at, $4 payload, $5 attempts. Remembers the key and puts the item in one
- * statement; no row back = the key was already seen. Racing inserts of one key queue on its unique index
- * and all but one do nothing. An item still in the inbox under a forgotten key is replaced in place.
+ * $1 id, $2 kind, $3 received_at, $4 payload, $5 attempts, $6 lease until (NULL: not claimed), $7 the
+ * claiming replica. Remembers the key and puts the item in one statement; no row back = the key was
+ * already seen. Racing inserts of one key queue on its unique index and all but one do nothing. An item
+ * still in the inbox under a forgotten key is replaced in place.
  */
 export const ACCEPT = /* sql */ `
   WITH first AS (
     INSERT INTO seen (id, at) VALUES ($1, $3) ON CONFLICT (id) DO NOTHING RETURNING id
   )
-  INSERT INTO inbox (id, kind, received_at, payload, attempts)
-  SELECT $1, $2, $3, $4::jsonb, $5 FROM first
+  INSERT INTO inbox (id, kind, received_at, payload, attempts, lease_until, lease_owner)
+  SELECT $1, $2, $3, $4::jsonb, $5, $6, $7 FROM first
   ON CONFLICT (id) DO UPDATE SET
     kind = EXCLUDED.kind,
     received_at = EXCLUDED.received_at,
     payload = EXCLUDED.payload,
-    attempts = coalesce(EXCLUDED.attempts, inbox.attempts)
+    attempts = coalesce(EXCLUDED.attempts, inbox.attempts),
+    lease_until = EXCLUDED.lease_until,
+    lease_owner = EXCLUDED.lease_owner
   RETURNING id`;
 
 /**

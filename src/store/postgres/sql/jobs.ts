@@ -5,6 +5,9 @@
 /** $1 lock class, $2 open_id: createJobs of one user queue here (their in-flight count and daily use). */
 export const LOCK_USER = /* sql */ `SELECT pg_advisory_xact_lock($1, hashtext($2))`;
 
+/** $1 inbox id. The message createJob takes out of the inbox, if it is still there. */
+export const LOCK_INBOX = /* sql */ `SELECT 1 FROM inbox WHERE id = $1 FOR UPDATE`;
+
 /** $1 day. Locks the day's usage row: every reservation and refund of that day queues here. */
 export const LOCK_DAY = /* sql */ `SELECT yuan FROM usage_days WHERE day = $1 FOR UPDATE`;
 export const ADD_DAY = /* sql */ `INSERT INTO usage_days (day) VALUES ($1) ON CONFLICT (day) DO NOTHING`;
