@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark side by side with its baseline, printed as a table and written to
- * bench/results.json. Select some with `npm run bench -- ingest store` (names: ingest sign store polling memory).
+ * bench/results.json. Select some with `npm run bench -- ingest store` (names: ingest sign store polling memory
+ * store-pg).
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -11,6 +12,7 @@ import { runMemory } from './memory.js';
 import { runPolling } from './polling.js';
 import { runSign } from './sign.js';
 import { runStore } from './store.js';
+import { runStorePg } from './store-pg.js';
 
 const ALL: Record<string, () => Promise<BenchResult[]>> = {
   sign: runSign,
@@ -18,6 +20,7 @@ const ALL: Record<string, () => Promise<BenchResult[]>> = {
   memory: runMemory,
   ingest: runIngest,
   polling: runPolling,
+  'store-pg': runStorePg,
 };
 
 async function main(): Promise<void> {

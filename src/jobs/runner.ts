@@ -178,17 +178,21 @@ export class JobRunner {
     this.sweep();
   }
 
-  /** Something changed (a new job, a cancel): every loop looks again. */
+  /**
+   * Something changed outside the runner (a new job, a cancel, a recall): the card owner and the
+   * submitter look again. (Polls and deliveries only change from inside the runner, and the sweep wakes
+   * every loop anyway: waking them for each new job would only make them scan for nothing.)
+   */
   wake(): void {
     if (this.stopped) return;
     this.cards.wake();
     this.submitter.wake();
-    this.poller.wake();
-    this.delivery.wake();
   }
 
   private sweep(): void {
     this.wake();
+    this.poller.wake();
+    this.delivery.wake();
     this.recovery.failOrphans().catch((err) => this.log.error({ err }, 'failing orphaned submits failed'));
     this.clock.clearTimeout(this.sweepTimer);
     if (this.stopped) return;

@@ -49,10 +49,14 @@ export function pickSubmits(
   const orphans = atJimeng.filter((j) => j.account === undefined || !load.has(j.account)).length;
   if (orphans && accounts[0]) load.set(accounts[0].name, load.get(accounts[0].name)! + orphans);
 
+  // Once every slot is taken nothing more can go: stop (skipping each waiting job in turn would cost
+  // n² with a long queue, on every wake).
+  const anyFree = () => accounts.some((a) => load.get(a.name)! < a.maxInFlight);
+  if (!anyFree()) return [];
   const waiting = queued.filter((j) => !j.retryAt || j.retryAt <= now);
   const picks: SubmitPick[] = [];
   const skipped = new Set<Job>();
-  while (picks.length < limit) {
+  while (picks.length < limit && anyFree()) {
     let best: Job | undefined;
     let bestRunning = Number.POSITIVE_INFINITY;
     for (const j of waiting) {

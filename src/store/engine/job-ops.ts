@@ -10,7 +10,7 @@ import {
 } from '../port.js';
 import { refusalFor } from '../quota-rule.js';
 import { isActive, type Job, type JobState } from '../records.js';
-import { holdsSlot, pickSubmits } from '../submit-order.js';
+import { hasFreeSlot, holdsSlot, pickSubmits } from '../submit-order.js';
 import { quotaStateOf } from './quota-ops.js';
 import type { State } from './state.js';
 
@@ -105,12 +105,10 @@ export function inFlight(s: State, user: string): number {
 }
 
 export function claimSubmits(s: State, input: ClaimSubmitsInput): Job[] {
-  const queued: Job[] = [];
-  const atJimeng: Job[] = [];
-  for (const j of s.data.jobs) {
-    if (j.state === 'queued') queued.push(j);
-    else if (holdsSlot(j)) atJimeng.push(j);
-  }
+  const atJimeng = s.data.jobs.filter(holdsSlot);
+  // Every slot taken (the usual case while a backlog waits): no need to look at the queue.
+  if (!hasFreeSlot(atJimeng, input.accounts)) return [];
+  const queued = s.data.jobs.filter((j) => j.state === 'queued');
   const picks = pickSubmits(queued, atJimeng, input.accounts, input.now, input.limit);
   const until = input.now + (input.leaseMs ?? SUBMIT_LEASE_MS);
   for (const p of picks) {

@@ -19,6 +19,7 @@ import * as claims from './claim-ops.js';
 import { connect, describeUrl, openError, type PoolOptions } from './connect.js';
 import { Db } from './db.js';
 import * as inbox from './inbox-ops.js';
+import { JobCreator } from './job-creator.js';
 import * as reads from './job-read-ops.js';
 import * as writes from './job-write-ops.js';
 import { migrate } from './migrate.js';
@@ -56,6 +57,7 @@ export class PgStore implements StorePort {
   /** This replica: its id and liveness timeout. */
   readonly replica: ReplicaLiveness;
   private readonly db: Db;
+  private readonly creator: JobCreator;
   private readonly retention: RetentionOptions;
   private readonly clock: () => number;
   private readonly log: Logger;
@@ -71,6 +73,7 @@ export class PgStore implements StorePort {
     replica: ReplicaLiveness,
   ) {
     this.db = new Db(pool);
+    this.creator = new JobCreator(this.db);
     this.replica = replica;
     this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
     this.clock = opts.now ?? Date.now;
@@ -149,7 +152,7 @@ export class PgStore implements StorePort {
     draft: JobDraft,
     policy: QuotaPolicy,
     opts: { now: number; inboxId?: string; images?: Uint8Array[] },
-  ): Promise<CreateJobResult> => writes.createJob(this.db, draft, policy, opts);
+  ): Promise<CreateJobResult> => this.creator.create(draft, policy, opts);
   transition = (jobId: string, t: Transition, now: number): Promise<Job | undefined> =>
     writes.transition(this.db, jobId, t, now);
   cardSent = (jobId: string, sent: CardSent, now: number): Promise<Job | undefined> =>
