@@ -78,7 +78,10 @@ async function measure(
     const warm = 1000;
     const fixedN = RATE * SECONDS;
     await paced(reqs.slice(0, warm), 2);
+    await Promise.all(bots.map((b) => b.ask({ cmd: 'eld' })));
     const fixed = await paced(reqs.slice(warm, warm + fixedN), SECONDS);
+    // Event-loop delay in the bots meanwhile: how long an ack could wait behind the bot's own work.
+    const eld = await Promise.all(bots.map((b) => b.ask<{ p99: number; max: number }>({ cmd: 'eld' })));
     await client.kill();
     const j0 = await until(warm + fixedN);
     // Open load: each replica its own share of the connections and of the distinct messages.
@@ -101,7 +104,9 @@ async function measure(
     const ackedPerS = runs.reduce((n, r) => n + r.rps, 0);
     const non2xx = runs.reduce((n, r) => n + r.non2xx + r.errors, 0) + fixed.non2xx + fixed.errors;
     log(
-      `  ${setup.label}: @${RATE}/s p50 ${fixed.p50} ms p99 ${fixed.p99} ms; open ${Math.round(ackedPerS)} acks/s, ` +
+      `  ${setup.label}: @${RATE}/s p50 ${fixed.p50} ms p99 ${fixed.p99} ms (event-loop delay p99 ` +
+        `${eld.map((e) => round(e.p99, 1)).join(' / ')} ms, max ${eld.map((e) => round(e.max, 1)).join(' / ')} ms); ` +
+        `open ${Math.round(ackedPerS)} acks/s, ` +
         `${j1 - j0} jobs in ${Math.round(performance.now() - t0)} ms (${Math.round(drainMs)} ms after the load) = ` +
         `${Math.round(jobsPerS)} jobs/s; non2xx/errors ${non2xx}`,
     );

@@ -10,7 +10,7 @@ import {
 } from '../port.js';
 import { refusalFor } from '../quota-rule.js';
 import { isActive, type Job, type JobState } from '../records.js';
-import { hasFreeSlot, holdsSlot, pickSubmits } from '../submit-order.js';
+import { hasFreeSlot, pickSubmits } from '../submit-order.js';
 import { quotaStateOf } from './quota-ops.js';
 import type { State } from './state.js';
 
@@ -105,7 +105,8 @@ export function inFlight(s: State, user: string): number {
 }
 
 export function claimSubmits(s: State, input: ClaimSubmitsInput): Job[] {
-  const atJimeng = s.data.jobs.filter(holdsSlot);
+  // Counted, not ordered: pickSubmits only tallies them per account and user.
+  const atJimeng = [...s.atJimeng];
   // Every slot taken (the usual case while a backlog waits): no need to look at the queue.
   if (!hasFreeSlot(atJimeng, input.accounts)) return [];
   const queued = s.data.jobs.filter((j) => j.state === 'queued');

@@ -12,22 +12,27 @@ interface InboxRow {
   attempts: number | null;
 }
 
-export async function accept(
-  db: Db,
-  item: InboxItem,
-  claim: { now: number; leaseMs: number } | undefined,
-  owner: string,
-): Promise<boolean> {
-  const r = await db.query(ACCEPT, [
-    item.id,
-    item.kind,
-    item.receivedAt,
-    toJson(item.payload),
-    item.attempts ?? null,
-    claim ? claim.now + claim.leaseMs : null,
-    claim ? owner : null,
+export interface Acceptance {
+  item: InboxItem;
+  claim?: { now: number; leaseMs: number };
+}
+
+/**
+ * Accepts several deliveries in one statement (batched-ops.ts); true for each that was new. Of several
+ * with one key, the first wins.
+ */
+export async function acceptAll(db: Db, calls: Acceptance[], owner: string): Promise<boolean[]> {
+  const r = await db.query<{ id: string }>(ACCEPT, [
+    calls.map((c) => c.item.id),
+    calls.map((c) => c.item.kind),
+    calls.map((c) => c.item.receivedAt),
+    calls.map((c) => toJson(c.item.payload)),
+    calls.map((c) => c.item.attempts ?? null),
+    calls.map((c) => (c.claim ? c.claim.now + c.claim.leaseMs : null)),
+    calls.map((c) => (c.claim ? owner : null)),
   ]);
-  return r.rowCount === 1;
+  const fresh = new Set(r.rows.map((row) => row.id));
+  return calls.map((c) => fresh.delete(c.item.id));
 }
 
 export async function claimInbox(
@@ -51,8 +56,10 @@ export async function claimInbox(
   });
 }
 
-export async function finishInbox(db: Db, id: string): Promise<void> {
-  await db.query(FINISH_INBOX, [id]);
+/** Takes several items out of the inbox in one statement. */
+export async function finishAll(db: Db, ids: string[]): Promise<undefined[]> {
+  await db.query(FINISH_INBOX, [ids]);
+  return ids.map(() => undefined);
 }
 
 export async function failInbox(db: Db, id: string): Promise<void> {

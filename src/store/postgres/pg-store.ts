@@ -15,11 +15,11 @@ import type {
   Transition,
 } from '../port.js';
 import type { AdminLogEntry, ChatFacts, InboxItem, Job, JobState, LedgerEntry, Pause } from '../records.js';
+import { batchedOps } from './batched-ops.js';
 import * as claims from './claim-ops.js';
 import { connect, describeUrl, openError, type PoolOptions } from './connect.js';
 import { Db } from './db.js';
 import * as inbox from './inbox-ops.js';
-import { JobCreator } from './job-creator.js';
 import * as reads from './job-read-ops.js';
 import * as writes from './job-write-ops.js';
 import { migrate } from './migrate.js';
@@ -57,7 +57,8 @@ export class PgStore implements StorePort {
   /** This replica: its id and liveness timeout. */
   readonly replica: ReplicaLiveness;
   private readonly db: Db;
-  private readonly creator: JobCreator;
+  /** Concurrent calls of these share one round trip (batcher.ts): see each op. */
+  private readonly batched: ReturnType<typeof batchedOps>;
   private readonly retention: RetentionOptions;
   private readonly clock: () => number;
   private readonly log: Logger;
@@ -73,7 +74,7 @@ export class PgStore implements StorePort {
     replica: ReplicaLiveness,
   ) {
     this.db = new Db(pool);
-    this.creator = new JobCreator(this.db);
+    this.batched = batchedOps(this.db, replica.id);
     this.replica = replica;
     this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
     this.clock = opts.now ?? Date.now;
@@ -142,17 +143,17 @@ export class PgStore implements StorePort {
   }
 
   accept = (item: InboxItem, claim?: { now: number; leaseMs: number }): Promise<boolean> =>
-    inbox.accept(this.db, item, claim, this.replica.id);
+    this.batched.accept.call({ item, ...(claim ? { claim } : {}) });
   claimInbox = (input: ClaimInput & { maxAttempts?: number }): Promise<InboxItem[]> =>
     inbox.claimInbox(this.db, input, this.replica.id);
-  finishInbox = (id: string): Promise<void> => inbox.finishInbox(this.db, id);
+  finishInbox = (id: string): Promise<void> => this.batched.finishInbox.call(id);
   failInbox = (id: string): Promise<void> => inbox.failInbox(this.db, id);
 
   createJob = (
     draft: JobDraft,
     policy: QuotaPolicy,
     opts: { now: number; inboxId?: string; images?: Uint8Array[] },
-  ): Promise<CreateJobResult> => this.creator.create(draft, policy, opts);
+  ): Promise<CreateJobResult> => this.batched.createJob.call({ draft, policy, opts });
   transition = (jobId: string, t: Transition, now: number): Promise<Job | undefined> =>
     writes.transition(this.db, jobId, t, now);
   cardSent = (jobId: string, sent: CardSent, now: number): Promise<Job | undefined> =>
@@ -180,7 +181,7 @@ export class PgStore implements StorePort {
     quota.readQuotaState(this.db.query, q);
   admin = (action: AdminAction, by: string, policy: QuotaPolicy, now: number): Promise<AdminResult> =>
     quota.admin(this.db, action, by, policy, now);
-  paused = (): Promise<Pause | null> => quota.paused(this.db);
+  paused = (): Promise<Pause | null> => this.batched.paused.call(undefined);
   ledgerSince = (since: number): Promise<LedgerEntry[]> => quota.ledgerSince(this.db, since);
   adminLogSince = (since: number): Promise<AdminLogEntry[]> => quota.adminLogSince(this.db, since);
   chatFacts = (chatId: string): Promise<ChatFacts> => quota.chatFacts(this.db, chatId);

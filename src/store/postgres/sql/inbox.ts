@@ -3,17 +3,26 @@
 import { free } from './claims.js';
 
 /**
- * $1 id, $2 kind, $3 received_at, $4 payload, $5 attempts, $6 lease until (NULL: not claimed), $7 the
- * claiming replica. Remembers the key and puts the item in one statement; no row back = the key was
- * already seen. Racing inserts of one key queue on its unique index and all but one do nothing. An item
- * still in the inbox under a forgotten key is replaced in place.
+ * One row per delivery: $1 ids, $2 kinds, $3 received_at, $4 payloads (JSON text), $5 attempts, $6 lease
+ * until (NULL: not claimed), $7 the claiming replica. Remembers the keys and puts the items in one
+ * statement; an id back = that key was new. Racing inserts of one key queue on its unique index and all
+ * but one do nothing (within one call the first row of a key wins). An item still in the inbox under a
+ * forgotten key is replaced in place.
  */
 export const ACCEPT = /* sql */ `
-  WITH first AS (
-    INSERT INTO seen (id, at) VALUES ($1, $3) ON CONFLICT (id) DO NOTHING RETURNING id
+  WITH items AS (
+    SELECT DISTINCT ON (id) *
+    FROM unnest(
+      $1::text[], $2::text[], $3::double precision[], $4::text[], $5::integer[],
+      $6::double precision[], $7::text[]
+    ) WITH ORDINALITY AS t(id, kind, received_at, payload, attempts, lease_until, lease_owner, ord)
+    ORDER BY id, ord
+  ), first AS (
+    INSERT INTO seen (id, at) SELECT id, received_at FROM items ON CONFLICT (id) DO NOTHING RETURNING id
   )
   INSERT INTO inbox (id, kind, received_at, payload, attempts, lease_until, lease_owner)
-  SELECT $1, $2, $3, $4::jsonb, $5, $6, $7 FROM first
+  SELECT i.id, i.kind, i.received_at, i.payload::jsonb, i.attempts, i.lease_until, i.lease_owner
+  FROM items i JOIN first f ON f.id = i.id
   ON CONFLICT (id) DO UPDATE SET
     kind = EXCLUDED.kind,
     received_at = EXCLUDED.received_at,
@@ -43,7 +52,8 @@ export const CLAIM_INBOX = /* sql */ `
   )
   SELECT id, kind, received_at, payload, attempts FROM claimed ORDER BY pos`;
 
-export const FINISH_INBOX = /* sql */ `DELETE FROM inbox WHERE id = $1`;
+/** $1 ids. */
+export const FINISH_INBOX = /* sql */ `DELETE FROM inbox WHERE id = ANY($1::text[])`;
 
 export const FAIL_INBOX = /* sql */ `
   UPDATE inbox SET attempts = coalesce(attempts, 0) + 1, lease_until = NULL WHERE id = $1`;
