@@ -13,10 +13,25 @@ import { paused } from './quota-ops.js';
  * inbox item's removal, and the pause check.
  */
 export function batchedOps(db: Db, owner: string) {
+  // Inbox items this replica's createJob took out: finishing one of them is already done (a message
+  // whose job was made is finished right after; the key is remembered, so it cannot come back).
+  const taken = new Set<string>();
+  const finish = new Batcher<string, undefined>((ids) => finishAll(db, ids));
   return {
     accept: new Batcher<Acceptance, boolean>((calls) => acceptAll(db, calls, owner)),
-    createJob: new Batcher<CreateCall, CreateJobResult>((calls) => createJobs(db, calls)),
-    finishInbox: new Batcher<string, undefined>((ids) => finishAll(db, ids)),
+    createJob: new Batcher<CreateCall, CreateJobResult>(async (calls) => {
+      const results = await createJobs(db, calls);
+      if (taken.size > 10_000) taken.clear();
+      for (const [i, r] of results.entries()) {
+        const id = calls[i]!.opts.inboxId;
+        if (r.ok && id !== undefined) taken.add(id);
+      }
+      return results;
+    }),
+    finishInbox: {
+      call: (id: string): Promise<undefined> =>
+        taken.delete(id) ? Promise.resolve(undefined) : finish.call(id),
+    },
     // One read answers every caller waiting for it (none asked before it started).
     paused: new Batcher<undefined, Pause | null>(async (calls) => {
       const p = await paused(db);

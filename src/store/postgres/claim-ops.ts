@@ -12,6 +12,7 @@ import {
   DUE_QUEUED,
   JOBS_AT_JIMENG,
   LOCK_SUBMITS,
+  LOOK_SUBMITS,
   MOVE_TO_SUBMITTING,
   NEXT_POLL_AT,
 } from './sql/claims.js';
@@ -25,8 +26,12 @@ type DataRow = { data: Job };
  * are merely seen on the next claim. The lock is taken before anything is read, so the reads see every
  * claim that committed before (READ COMMITTED takes a fresh snapshot per statement).
  */
-export function claimSubmits(db: Db, input: ClaimSubmitsInput, owner: string): Promise<Job[]> {
-  if (input.limit <= 0 || input.accounts.length === 0) return Promise.resolve([]);
+export async function claimSubmits(db: Db, input: ClaimSubmitsInput, owner: string): Promise<Job[]> {
+  if (input.limit <= 0 || input.accounts.length === 0) return [];
+  // A look without the lock first: nothing due, or every slot taken (the usual answers), ends here. Its
+  // view may be a moment old; that only delays a claim to the next wake (whoever frees a slot wakes).
+  const look = (await db.query<{ due: boolean; at_jimeng: Job[] }>(LOOK_SUBMITS, [input.now])).rows[0]!;
+  if (!look.due || !hasFreeSlot(look.at_jimeng, input.accounts)) return [];
   return db.tx(async (q) => {
     await q(LOCK_SUBMITS, [LOCK_CLASS, SUBMIT_KEY]);
     const atJimeng = (await q<DataRow>(JOBS_AT_JIMENG)).rows.map((r) => r.data);

@@ -6,11 +6,9 @@ import { jobIdOf, newJob } from './job-record.js';
 import { toJson } from './json-codec.js';
 import { USER_LOCK_CLASS } from './locks.js';
 import {
-  ADD_DAYS,
   DROP_DAYS,
   INSERT_JOBS,
   LOCK_DAYS,
-  LOCK_INBOX_ITEMS,
   LOCK_USERS,
   NEXT_JOB_SEQS,
   QUOTA_STATES,
@@ -33,6 +31,7 @@ interface QuotaRow {
   spent_yuan: number | null;
   in_flight: number;
   paused: Pause | null;
+  inbox: string[];
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -43,8 +42,8 @@ const toBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLe
  * Several createJob calls in one transaction, with the answers each would get alone, in call order (the
  * file store's group commit, for PostgreSQL: one lock round and one commit for the whole batch).
  *
- * Lock order, as in every transaction (job-write-ops.ts): the users (advisory, by key), the inbox items,
- * then the days' usage rows (by day). With every user and day of the batch locked, the quota read once
+ * Lock order, as in every transaction (job-write-ops.ts): the users (advisory, by key), then the days'
+ * usage rows (by day), then the messages' inbox items (which only batches of their user ever lock). With every user and day of the batch locked, the quota read once
  * is the truth; the calls are then decided one after another, each seeing the reservations of the ones
  * before it, as if they had run alone in that order. So racing replicas still cannot pass a limit twice,
  * and one message (inbox item) still makes one job.
@@ -54,12 +53,10 @@ export function createJobs(db: Db, calls: readonly CreateCall[]): Promise<Create
     const inboxIds = uniq(calls.flatMap((c) => (c.opts.inboxId !== undefined ? [c.opts.inboxId] : [])));
     const days = uniq(calls.map((c) => c.draft.day));
     await q(LOCK_USERS, [USER_LOCK_CLASS, uniq(calls.map((c) => c.draft.userOpenId))]);
-    const present = new Set(
-      inboxIds.length ? (await q<{ id: string }>(LOCK_INBOX_ITEMS, [inboxIds])).rows.map((r) => r.id) : [],
-    );
-    const created = (await q<{ day: string }>(ADD_DAYS, [days])).rows.map((r) => r.day);
-    await q(LOCK_DAYS, [days]);
-    const quota = await readQuotas(q, calls);
+    const locked = (await q<{ day: string; created: boolean }>(LOCK_DAYS, [days])).rows;
+    const created = locked.filter((r) => r.created).map((r) => r.day);
+    const quota = await readQuotas(q, calls, inboxIds);
+    const present = quota.inbox;
 
     const results: (CreateJobResult | undefined)[] = [];
     const passed: { call: CreateCall; at: number }[] = [];
@@ -113,18 +110,16 @@ export function createJobs(db: Db, calls: readonly CreateCall[]): Promise<Create
   });
 }
 
-/** The quota state of every (day, user, chat) of the batch, and the reservations made as it is decided. */
-async function readQuotas(q: Query, calls: readonly CreateCall[]) {
+/**
+ * The quota state of every (day, user, chat) of the batch, and the reservations made as it is decided;
+ * and which of the batch's inbox items are still there (locked).
+ */
+async function readQuotas(q: Query, calls: readonly CreateCall[], inboxIds: string[]) {
   const keyOf = (d: JobDraft) => `${d.day}\u0000${d.userOpenId}\u0000${d.chatId}`;
   const keys = uniq(calls.map((c) => keyOf(c.draft)));
   const triples = keys.map((k) => k.split('\u0000'));
-  const rows = (
-    await q<QuotaRow>(QUOTA_STATES, [
-      triples.map((t) => t[0]),
-      triples.map((t) => t[1]),
-      triples.map((t) => t[2]),
-    ])
-  ).rows;
+  const columns = [0, 1, 2].map((i) => triples.map((t) => t[i]));
+  const rows = (await q<QuotaRow>(QUOTA_STATES, [...columns, inboxIds])).rows;
   const used = new Map<string, number>(); // day|user
   const chatUsed = new Map<string, number>(); // day|chat
   const spent = new Map<string, number>(); // day
@@ -139,6 +134,7 @@ async function readQuotas(q: Query, calls: readonly CreateCall[]) {
     inFlight.set(user!, r.in_flight);
   }
   return {
+    inbox: new Set(rows[0]?.inbox ?? []),
     of(d: JobDraft): QuotaState {
       const r = base.get(keyOf(d))!;
       const state: QuotaState = {

@@ -72,6 +72,13 @@ export const LOCK_SUBMITS = /* sql */ `SELECT pg_advisory_xact_lock($1, $2)`;
 export const JOBS_AT_JIMENG = /* sql */ `
   SELECT data FROM jobs WHERE state = 'submitting' OR (state = 'running' AND NOT has_video) ORDER BY seq`;
 
+/** $1 now. Unlocked: is a queued job due, and the jobs holding a slot (claim-ops.ts looks before it locks). */
+export const LOOK_SUBMITS = /* sql */ `
+  SELECT
+    EXISTS (SELECT 1 FROM jobs WHERE state = 'queued' AND (retry_at IS NULL OR retry_at <= $1)) AS due,
+    (SELECT coalesce(jsonb_agg(data ORDER BY seq), '[]'::jsonb) FROM jobs
+      WHERE state = 'submitting' OR (state = 'running' AND NOT has_video)) AS at_jimeng`;
+
 /** $1 now. Queued jobs not waiting out a "busy" retry, oldest first. */
 export const DUE_QUEUED = /* sql */ `
   SELECT data FROM jobs WHERE state = 'queued' AND (retry_at IS NULL OR retry_at <= $1) ORDER BY seq`;

@@ -11,26 +11,26 @@ export const LOCK_USERS = /* sql */ `
   SELECT pg_advisory_xact_lock($1, h)
   FROM (SELECT DISTINCT hashtext(u) AS h FROM unnest($2::text[]) AS u ORDER BY h) AS keys`;
 
-/** $1 inbox ids. Locks the messages' inbox items still there: another replica cannot take one meanwhile. */
-export const LOCK_INBOX_ITEMS = /* sql */ `
-  SELECT id FROM inbox WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`;
-
-/** $1 days. Creates the days not yet seen; returns the ones this call created. */
-export const ADD_DAYS = /* sql */ `
-  INSERT INTO usage_days (day) SELECT DISTINCT unnest($1::text[]) ON CONFLICT (day) DO NOTHING RETURNING day`;
-
-/** $1 days. Locks the days' usage rows, in day order: every reservation and refund of a day queues here. */
+/**
+ * $1 days, distinct. Locks the days' usage rows in day order, creating the days not yet seen: every
+ * reservation and refund of a day queues here. `created`: the row is this statement's.
+ */
 export const LOCK_DAYS = /* sql */ `
-  SELECT day, yuan FROM usage_days WHERE day = ANY($1::text[]) ORDER BY day FOR UPDATE`;
+  INSERT INTO usage_days AS d (day) SELECT day FROM unnest($1::text[]) AS day ORDER BY day
+  ON CONFLICT (day) DO UPDATE SET day = EXCLUDED.day
+  RETURNING d.day, (d.xmax = 0) AS created`;
 
 /** $1 days created by this batch that got no reservation: a refusal leaves nothing behind. */
 export const DROP_DAYS = /* sql */ `DELETE FROM usage_days WHERE day = ANY($1::text[])`;
 
 /**
- * $1 days, $2 users, $3 chats (one triple per row). Everything the quota rule reads for each, in one
- * statement after the locks (so it sees every reservation that committed before).
+ * $1 days, $2 users, $3 chats (one triple per row), $4 inbox ids. Everything the quota rule reads for
+ * each, in one statement after the locks (so it sees every reservation that committed before), and the
+ * messages' inbox items still there, locked (another replica cannot take one meanwhile; an inbox item's
+ * message is one user's, whose lock this batch holds, so no other batch waits for it).
  */
 export const QUOTA_STATES = /* sql */ `
+  WITH present AS (SELECT id FROM inbox WHERE id = ANY($4::text[]) ORDER BY id FOR UPDATE)
   SELECT
     (SELECT n FROM usage_users WHERE day = k.day AND user_open_id = k.u) AS used,
     (SELECT per_day FROM user_limits WHERE user_open_id = k.u) AS user_limit,
@@ -40,7 +40,8 @@ export const QUOTA_STATES = /* sql */ `
     (SELECT yuan FROM usage_days WHERE day = k.day) AS spent_yuan,
     (SELECT count(*) FROM jobs
       WHERE user_open_id = k.u AND state IN ('queued', 'submitting', 'running'))::integer AS in_flight,
-    (SELECT value FROM settings WHERE key = 'paused') AS paused
+    (SELECT value FROM settings WHERE key = 'paused') AS paused,
+    (SELECT coalesce(array_agg(id), '{}') FROM present) AS inbox
   FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(day, u, c, ord)
   ORDER BY k.ord`;
 
