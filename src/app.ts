@@ -9,7 +9,6 @@ import { storeThreadMemory } from './bot/thread-memory.js';
 import { VideoRequests } from './bot/video-requests.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import { maskAccessKey } from './jimeng/check.js';
 import { JimengClient } from './jimeng/client.js';
 import { createModelCatalog } from './jimeng/model-catalog.js';
 import { singleAccount } from './jobs/jimeng-access.js';
@@ -86,9 +85,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     fetch: metrics.instrumentJimengFetch(opts.fetch ?? globalThis.fetch),
     logger: log.child({ component: 'jimeng' }),
     ...(opts.jimengRetryBaseMs !== undefined ? { retryBaseMs: opts.jimengRetryBaseMs } : {}),
-    ...(replicas
-      ? { pacer: replicas.store.callPacer(maskAccessKey(config.jimeng.accessKeyId), config.jimeng.qps) }
-      : {}),
+    ...(replicas ? { pacer: replicas.store.callPacer(config.jimeng.accessKeyId, config.jimeng.qps) } : {}),
   });
   const messenger = new Messenger({
     appId: config.lark.appId,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Logger } from '../../log.js';
@@ -12,16 +13,19 @@ import { TAKE_CALL_SLOT } from './sql/replicas.js';
  */
 export class PgCallPacer {
   readonly gapMs: number;
+  /** The row's key: a digest of the account's access key id (the same on every replica, not the id). */
+  private readonly account: string;
   private localNext = Number.NEGATIVE_INFINITY;
   private failing = false;
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly account: string,
+    accessKeyId: string,
     qps: number,
     private readonly log: Logger,
   ) {
     if (!(qps > 0)) throw new RangeError(`qps must be > 0, got ${qps}`);
+    this.account = createHash('sha256').update(accessKeyId).digest('hex').slice(0, 24);
     // The same 10 % headroom as RateBudget: slots exactly 1/qps apart can arrive closer together.
     this.gapMs = (1000 / qps) * 1.1;
   }

@@ -56,6 +56,7 @@ export class PgStore implements StorePort {
   readonly migrated: readonly number[];
   /** This replica: its id and liveness timeout. */
   readonly replica: ReplicaLiveness;
+  private readonly me: string; // the replica's id: the owner of every claim made through this instance
   private readonly db: Db;
   /** Concurrent calls of these share one round trip (batcher.ts): see each op. */
   private readonly batched: ReturnType<typeof batchedOps>;
@@ -76,13 +77,14 @@ export class PgStore implements StorePort {
     this.db = new Db(pool);
     this.batched = batchedOps(this.db, replica.id);
     this.replica = replica;
+    this.me = replica.id;
     this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
     this.clock = opts.now ?? Date.now;
     this.log = log;
     this.migrated = migrated;
     const every = opts.sweepEveryMs ?? 60_000;
     if (every > 0) {
-      this.timer = setInterval(() => void this.sweepInBackground(), every);
+      this.timer = setInterval(() => this.sweepInBackground(), every);
       this.timer.unref();
     }
   }
@@ -95,34 +97,29 @@ export class PgStore implements StorePort {
   static async open(opts: PgStoreOptions): Promise<PgStore> {
     const log = opts.logger ?? silentLogger;
     const pool = await connect(opts.url, opts.pool ?? {}, log);
+    const replica = new ReplicaLiveness(pool, log, opts.replica);
     let migrated: number[];
     try {
-      migrated = await migrate(pool, log);
-    } catch (err) {
-      await pool.end().catch(() => {});
-      const target = describeUrl(opts.url);
-      throw new PgStoreError(
-        'DATABASE_MIGRATION',
-        target,
-        `DATABASE_URL: cannot set up the schema in ${target}: ${(err as Error).message.split('\n')[0]}`,
-      );
-    }
-    const replica = new ReplicaLiveness(pool, log, opts.replica);
-    try {
+      migrated = await migrate(pool, log).catch((err: Error) => {
+        const target = describeUrl(opts.url);
+        const why = err.message.split('\n')[0];
+        throw new PgStoreError(
+          'DATABASE_MIGRATION',
+          target,
+          `DATABASE_URL: cannot set up the schema in ${target}: ${why}`,
+        );
+      });
       await replica.start();
     } catch (err) {
       await pool.end().catch(() => {});
-      throw openError(opts.url, err);
+      throw err instanceof PgStoreError ? err : openError(opts.url, err);
     }
     return new PgStore(pool, opts, log, migrated, replica);
   }
 
-  /**
-   * The call pacer of one Jimeng account shared by every replica on this database (`account` names it
-   * the same way on each). See pg-call-pacer.ts.
-   */
-  callPacer(account: string, qps: number): PgCallPacer {
-    return new PgCallPacer(this.db.pool, account, qps, this.log);
+  /** The pacer of one Jimeng account (by access key id) shared by every replica (pg-call-pacer.ts). */
+  callPacer(accessKeyId: string, qps: number): PgCallPacer {
+    return new PgCallPacer(this.db.pool, accessKeyId, qps, this.log);
   }
 
   /** Runs the retention sweep now (undefined: another replica is sweeping). */
@@ -132,20 +129,19 @@ export class PgStore implements StorePort {
     return r;
   }
 
-  private async sweepInBackground(): Promise<void> {
+  private sweepInBackground(): void {
     if (this.sweeping || this.closed) return;
     this.sweeping = this.sweep()
       .catch((err) => this.log.warn({ err: (err as Error).message }, 'retention sweep failed'))
       .finally(() => {
         this.sweeping = undefined;
       });
-    await this.sweeping;
   }
 
   accept = (item: InboxItem, claim?: { now: number; leaseMs: number }): Promise<boolean> =>
     this.batched.accept.call({ item, ...(claim ? { claim } : {}) });
   claimInbox = (input: ClaimInput & { maxAttempts?: number }): Promise<InboxItem[]> =>
-    inbox.claimInbox(this.db, input, this.replica.id);
+    inbox.claimInbox(this.db, input, this.me);
   finishInbox = (id: string): Promise<void> => this.batched.finishInbox.call(id);
   failInbox = (id: string): Promise<void> => inbox.failInbox(this.db, id);
 
@@ -157,7 +153,7 @@ export class PgStore implements StorePort {
   transition = (jobId: string, t: Transition, now: number): Promise<Job | undefined> =>
     writes.transition(this.db, jobId, t, now);
   cardSent = (jobId: string, sent: CardSent, now: number): Promise<Job | undefined> =>
-    writes.cardSent(this.db, jobId, sent, now, this.replica.id);
+    writes.cardSent(this.db, jobId, sent, now, this.me);
 
   job = (id: string): Promise<Job | undefined> => reads.job(this.db, id);
   jobsOfUser = (user: string, limit: number): Promise<Job[]> => reads.jobsOfUser(this.db, user, limit);
@@ -167,15 +163,13 @@ export class PgStore implements StorePort {
   inFlight = (user: string): Promise<number> => reads.inFlight(this.db, user);
   jobCounts = (): Promise<Record<JobState, number>> => reads.jobCounts(this.db);
 
-  claimSubmits = (input: ClaimSubmitsInput): Promise<Job[]> =>
-    claims.claimSubmits(this.db, input, this.replica.id);
+  claimSubmits = (input: ClaimSubmitsInput): Promise<Job[]> => claims.claimSubmits(this.db, input, this.me);
   claimOrphanedSubmits = (input: ClaimInput): Promise<Job[]> =>
-    claims.claimOrphanedSubmits(this.db, input, this.replica.id);
-  claimPolls = (input: ClaimInput): Promise<Job[]> => claims.claimPolls(this.db, input, this.replica.id);
+    claims.claimOrphanedSubmits(this.db, input, this.me);
+  claimPolls = (input: ClaimInput): Promise<Job[]> => claims.claimPolls(this.db, input, this.me);
   nextPollAt = (): Promise<number | undefined> => claims.nextPollAt(this.db);
-  claimDeliveries = (input: ClaimInput): Promise<Job[]> =>
-    claims.claimDeliveries(this.db, input, this.replica.id);
-  claimCards = (input: ClaimInput): Promise<Job[]> => claims.claimCards(this.db, input, this.replica.id);
+  claimDeliveries = (input: ClaimInput): Promise<Job[]> => claims.claimDeliveries(this.db, input, this.me);
+  claimCards = (input: ClaimInput): Promise<Job[]> => claims.claimCards(this.db, input, this.me);
 
   quotaState = (q: { user: string; chat: string; day: string }): Promise<QuotaState> =>
     quota.readQuotaState(this.db.query, q);
