@@ -18,7 +18,9 @@ export function batchedOps(db: Db, owner: string) {
   const taken = new Set<string>();
   const finish = new Batcher<string, undefined>((ids) => finishAll(db, ids));
   return {
-    accept: new Batcher<Acceptance, boolean>((calls) => acceptAll(db, calls, owner)),
+    // Acceptances touch only their own rows: a few batches at once, so an ack never waits a whole
+    // round trip for the batch before its own.
+    accept: new Batcher<Acceptance, boolean>((calls) => acceptAll(db, calls, owner), { parallel: 4 }),
     createJob: new Batcher<CreateCall, CreateJobResult>(async (calls) => {
       const results = await createJobs(db, calls);
       if (taken.size > 10_000) taken.clear();

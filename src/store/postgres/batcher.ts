@@ -1,16 +1,16 @@
 /**
- * Group commit for one kind of call: while a batch runs, the calls that arrive wait, and the next batch
- * takes them all (at most `max`). Alone, a call runs at once as before; under load each batch serves
- * many calls for the price of one round trip (or one transaction). `run` answers each call of a batch in
- * order; should a batch fail, its calls are run again one by one, so a bad call fails alone.
+ * Group commit for one kind of call: while `parallel` batches run, the calls that arrive wait, and the
+ * next batch takes them all (at most `max`). Alone, a call runs at once as before; under load each batch
+ * serves many calls for the price of one round trip (or one transaction). `run` answers each call of a
+ * batch in order; should a batch fail, its calls are run again one by one, so a bad call fails alone.
  */
 export class Batcher<I, O> {
   private waiting: { input: I; resolve(o: O): void; reject(err: unknown): void }[] = [];
-  private running = false;
+  private running = 0;
 
   constructor(
     private readonly run: (inputs: I[]) => Promise<O[]>,
-    private readonly max = 200,
+    private readonly opts: { max?: number; parallel?: number } = {},
   ) {}
 
   call(input: I): Promise<O> {
@@ -21,11 +21,11 @@ export class Batcher<I, O> {
   }
 
   private next(): void {
-    if (this.running || !this.waiting.length) return;
-    this.running = true;
-    const batch = this.waiting.splice(0, this.max);
+    if (this.running >= (this.opts.parallel ?? 1) || !this.waiting.length) return;
+    this.running++;
+    const batch = this.waiting.splice(0, this.opts.max ?? 200);
     this.settle(batch).finally(() => {
-      this.running = false;
+      this.running--;
       this.next();
     });
   }
