@@ -12,13 +12,13 @@ import { KeyedQueue } from './keyed-queue.js';
 import {
   type Estimate,
   firstLookDelay,
-  SECOND_LOOK_MS,
   learn,
   movedEnough,
   nextLookDelay,
   observedDuration,
   priorEstimate,
   rescheduled,
+  SECOND_LOOK_MS,
 } from './poll-schedule.js';
 import { Pump } from './pump.js';
 
