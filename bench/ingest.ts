@@ -44,7 +44,7 @@ type Target = 'bot' | 'bare' | 'sdk' | 'koa';
  * n signed deliveries of distinct messages. The messages are first stored in the fake Feishu, so the bot's
  * replies (the acceptance card for each /video) are real, successful API calls.
  */
-async function pool(
+export async function pool(
   peers: Child,
   creds: BenchSecrets,
   workload: Workload,
@@ -79,12 +79,16 @@ async function pool(
   return out;
 }
 
-async function cannon(url: string, reqs: SignedRequest[], opts: { seconds: number }) {
+export async function cannon(
+  url: string,
+  reqs: SignedRequest[],
+  opts: { seconds: number; connections?: number },
+) {
   let i = 0;
   const result = await autocannon({
     url,
     method: 'POST',
-    connections: CONNECTIONS,
+    connections: opts.connections ?? CONNECTIONS,
     duration: opts.seconds,
     requests: [
       {

@@ -15,13 +15,14 @@ export interface PacedResult {
   sent: number;
 }
 
+/** `url`: one server, or several taking the requests in turn (replicas behind a round-robin balancer). */
 export async function paced(
-  url: string,
+  url: string | string[],
   reqs: SignedRequest[],
   rate: number,
   seconds: number,
 ): Promise<PacedResult> {
-  const u = new URL(url);
+  const urls = (Array.isArray(url) ? url : [url]).map((x) => new URL(x));
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const latencies: number[] = [];
   let non2xx = 0;
@@ -34,6 +35,7 @@ export async function paced(
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
     const r = reqs[i]!;
+    const u = urls[i % urls.length]!;
     inflight.push(
       new Promise<void>((resolve) => {
         const t0 = performance.now();

@@ -122,7 +122,14 @@ async function runBot(generationMs: number): Promise<BotFigures> {
   const delays: number[] = [];
   let media = 0;
   let firstSubmit = Number.POSITIVE_INFINITY;
-  for (const job of sb.app.store.dump().jobs) {
+  for (const job of await sb.app.store.jobsIn([
+    'queued',
+    'submitting',
+    'running',
+    'delivered',
+    'failed',
+    'cancelled',
+  ])) {
     const at = answered.get(job.messageId);
     if (job.submittedAt) firstSubmit = Math.min(firstSubmit, job.submittedAt);
     if (job.taskId && at) delays.push(at - doneAt(sb.jimeng, job.taskId));
@@ -188,7 +195,9 @@ async function runEarly(): Promise<EarlyFigures> {
   const open = () => pending.length > 0 || failing().length < EARLY.length || redAt.size < failing().length;
   while (Date.now() < until && open()) await sleep(100);
   clearInterval(armer);
-  const byTask = new Map(sb.app.store.dump().jobs.map((j) => [j.taskId, j]));
+  const byTask = new Map(
+    (await sb.app.store.jobsIn(['running', 'failed', 'delivered'])).map((j) => [j.taskId, j]),
+  );
   const tasks = failing().sort((a, b) => a.createdAt - b.createdAt);
   const delaysMs = tasks.map((t) => {
     const job = byTask.get(t.id);

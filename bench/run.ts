@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: every benchmark side by side with its baseline, printed as a table and written to
- * bench/results.json. Select some with `npm run bench -- ingest store` (names: ingest sign store polling memory accounts):
- * their rows replace the ones they wrote before, and the other benchmarks' rows are kept as they were
- * (`kept` in the file says from which run).
+ * bench/results.json. Select some with `npm run bench -- ingest store` (names: ingest sign store polling memory
+ * accounts store-pg): their rows replace the ones they wrote before, and the other benchmarks' rows are kept
+ * as they were (`kept` in the file says from which run).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -14,6 +14,7 @@ import { runMemory } from './memory.js';
 import { runPolling } from './polling.js';
 import { runSign } from './sign.js';
 import { runStore } from './store.js';
+import { runStorePg } from './store-pg.js';
 
 /** Each benchmark's rows start with this (rows written before `bench` was recorded on them). */
 const PREFIX: Record<string, string> = {
@@ -42,6 +43,7 @@ const ALL: Record<string, () => Promise<BenchResult[]>> = {
   ingest: runIngest,
   polling: runPolling,
   accounts: runAccounts,
+  'store-pg': runStorePg,
 };
 
 async function main(): Promise<void> {

@@ -108,6 +108,8 @@ async function bot(): Promise<void> {
     BUDGET_DAILY_YUAN: '0',
     QUOTA_MAX_IN_FLIGHT: '100000000',
     LOG_LEVEL: 'silent',
+    // bench/store-pg.ts: replicas on one PostgreSQL (empty: the file store).
+    ...(env.BENCH_DATABASE_URL ? { DATABASE_URL: env.BENCH_DATABASE_URL } : {}),
   });
   const app: App = await createApp({ config });
   const eld = monitorEventLoopDelay({ resolution: 1 });
@@ -131,7 +133,7 @@ async function bot(): Promise<void> {
         jobs: Object.values(counts).reduce((a, b) => a + b, 0),
         queued: counts.queued,
         inbox: (await app.store.claimInbox({ now: 0, limit: 1e9, leaseMs: 0 })).length,
-        writes: app.store.writes,
+        ...('writes' in app.store ? { writes: app.store.writes } : {}),
         ...memory(),
       };
     }
@@ -224,7 +226,9 @@ async function sdk(): Promise<void> {
 
 /** The paced (fixed-rate) load generator, away from the orchestrator's large heap. */
 async function client(): Promise<void> {
-  serve((m) => paced(String(m.url), m.reqs as SignedRequest[], Number(m.rate), Number(m.seconds)));
+  serve((m) =>
+    paced(m.url as string | string[], m.reqs as SignedRequest[], Number(m.rate), Number(m.seconds)),
+  );
   send({ type: 'ready' });
 }
 

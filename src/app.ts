@@ -20,7 +20,8 @@ import { createReceiverRouter } from './lark/receiver.js';
 import { createWsReceiver, type WsReceiverOptions } from './lark/ws-receiver.js';
 import { type Logger, silentLogger } from './log.js';
 import { Metrics } from './metrics.js';
-import { FileStore } from './store/file/file-store.js';
+import { openStore } from './store/open-store.js';
+import type { StorePort } from './store/port.js';
 
 export interface AppOptions {
   config: Config;
@@ -42,7 +43,8 @@ export interface AppOptions {
 
 export interface App {
   koa: Koa;
-  store: FileStore;
+  /** The file store, or PostgreSQL when DATABASE_URL is set (store/open-store.ts). */
+  store: StorePort;
   bot: Bot;
   runner: JobRunner;
   metrics: Metrics;
@@ -65,11 +67,17 @@ export interface App {
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config } = opts;
   const log = opts.logger ?? silentLogger;
-  const store = await FileStore.open({
-    dir: config.dataDir,
+  const opened = await openStore({
+    databaseUrl: config.database.url,
+    dataDir: config.dataDir,
+    poolSize: config.database.poolSize,
+    replicaTimeoutMs: config.database.replicaTimeoutSeconds * 1000,
     retention: config.retention,
     logger: log,
   });
+  const { store } = opened;
+  // With replicas: one Jimeng call budget for all of them, and a look for work the others left.
+  const replicas = opened.kind === 'postgres' ? opened : undefined;
   const metrics = new Metrics(store);
   const catalog = createModelCatalog(config.jimeng.prices);
   const accounts = config.jimeng.accounts;
@@ -94,6 +102,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
         // With other accounts to go to, a 50430 sends the job back to the queue rather than waiting here.
         ...(pooled ? { concurrencyRetries: 0 } : {}),
         ...(opts.jimengRetryBaseMs !== undefined ? { retryBaseMs: opts.jimengRetryBaseMs } : {}),
+        // Replicas share one pacer row per account, so its QPS holds for the whole deployment.
+        ...(replicas ? { pacer: replicas.store.callPacer(a.accessKeyId, a.qps) } : {}),
       }),
     })),
     logger: log.child({ component: 'jimeng-accounts' }),
@@ -129,6 +139,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     deliveryRetryMs: opts.deliveryRetryMs ?? config.delivery.retrySeconds * 1000,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(replicas ? { sweepMs: replicas.sweepMs, resumePollsSoon: false } : {}),
   });
   const defaults = {
     model: config.jimeng.defaultModel,
@@ -161,6 +172,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     maxEventAgeMs: config.lark.maxEventAgeHours * 3_600_000,
     logger: log.child({ component: 'bot' }),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    // On PostgreSQL a message waits on round trips, not on CPU: more at once share their commits.
+    ...(replicas ? { drainMs: replicas.sweepMs, concurrency: 64 } : {}),
   });
 
   const ws =

@@ -39,12 +39,14 @@ export interface BotOptions {
    * replay once its dedup record is gone. Default 12 h.
    */
   maxEventAgeMs?: number;
+  /** How often the inbox is looked at again (failed items, items a dead replica held). Default 30 s. */
+  drainMs?: number;
 }
 
 /** How long a handler holds an inbox item before another may take it (a crash mid-handling). */
 const INBOX_LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 3;
-/** How often the inbox is looked at again (items whose handling failed, or another process left). */
+/** How often the inbox is looked at again by default (items whose handling failed, or another process left). */
 const DRAIN_MS = 30_000;
 
 /**
@@ -144,12 +146,11 @@ export class Bot {
       evt.ack();
       return;
     }
-    const fresh = await this.o.store.accept({
-      id: msg.messageId,
-      kind: 'message',
-      receivedAt: this.clock.now(),
-      payload: msg,
-    });
+    // Claimed at once: this process handles it now (another replica's drain must not take it too).
+    const fresh = await this.o.store.accept(
+      { id: msg.messageId, kind: 'message', receivedAt: now, payload: msg },
+      { now, leaseMs: INBOX_LEASE_MS },
+    );
     if (!fresh) {
       count('duplicate');
       evt.ack();
@@ -171,7 +172,7 @@ export class Bot {
     if (this.stopped) return;
     this.drainTimer = this.clock.setTimeout(() => {
       this.drain().catch((err) => this.log.error({ err }, 'draining the inbox failed'));
-    }, DRAIN_MS);
+    }, this.o.drainMs ?? DRAIN_MS);
     this.drainTimer.unref?.();
     const items = await this.o.store.claimInbox({
       now: this.clock.now(),

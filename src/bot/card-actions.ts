@@ -40,12 +40,12 @@ export async function takeCardAction(
   o: CardActionOptions,
   action: CardAction,
 ): Promise<CardActionAnswer | null> {
-  const fresh = await o.store.accept({
-    id: action.eventId,
-    kind: 'cardAction',
-    receivedAt: o.now(),
-    payload: action,
-  });
+  const now = o.now();
+  // Claimed at once: handled here and now, not by another replica's drain.
+  const fresh = await o.store.accept(
+    { id: action.eventId, kind: 'cardAction', receivedAt: now, payload: action },
+    { now, leaseMs: 60_000 },
+  );
   if (!fresh) return null;
   const answer = await handleCardAction(o, action);
   await o.store.finishInbox(action.eventId);
@@ -133,7 +133,11 @@ export async function handleCardAction(o: CardActionOptions, action: CardAction)
   };
   // No image bytes here: the submitter fetches the source's images from Feishu (the click stays quick).
   const r = await o.store.createJob(draft, o.policy, { now });
-  if (!r.ok) return toast('warning', t.refusal(r.refusal));
+  if (!r.ok) {
+    // Only a job made from an inbox item can find it handled elsewhere; this one names none.
+    if (!('refusal' in r)) throw new Error('createJob without an inbox item answered handledElsewhere');
+    return toast('warning', t.refusal(r.refusal));
+  }
   o.log.info(
     { jobId: r.job.id, fromJob: source.id, action: kind, user: by, state: 'queued' },
     `job ${r.job.id} → queued (${kind} of ${source.id})`,

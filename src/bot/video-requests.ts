@@ -87,7 +87,8 @@ export class VideoRequests {
       inboxId: msg.messageId,
       images: spec.images.map((i) => i.bytes),
     });
-    if (!r.ok) return { text: t.refusal(r.refusal) };
+    // Another replica made this message's job (and answers it).
+    if (!r.ok) return 'handledElsewhere' in r ? undefined : { text: t.refusal(r.refusal) };
     ctx.log.info(
       { jobId: r.job.id, messageId: msg.messageId, state: 'queued', model: r.job.reqKey, seed: r.job.seed },
       `job ${r.job.id} → queued`,

@@ -94,6 +94,16 @@ export function configProblems(c: Config, opts: { accountsListed?: boolean } = {
       'DATABASE_URL',
       'must be a postgres:// URL (postgres://user:password@host:5432/db)',
     );
+  check(
+    Number.isInteger(c.database.poolSize) && c.database.poolSize >= 2 && c.database.poolSize <= 200,
+    'DATABASE_POOL_SIZE',
+    'must be a whole number of connections per replica, 2-200',
+  );
+  check(
+    c.database.replicaTimeoutSeconds >= 0.5 && c.database.replicaTimeoutSeconds <= 600,
+    'DATABASE_REPLICA_TIMEOUT_SECONDS',
+    'must be 0.5-600 seconds (how long a replica may go unheard before its claims are free)',
+  );
   if (!c.sandbox) {
     check(
       !!c.lark.appSecret,

@@ -58,6 +58,8 @@ export const ENV: ReadonlyArray<[string, string, 'string' | 'int' | 'number' | '
   ['QUOTA_MAX_IN_FLIGHT', 'quota.maxInFlightPerUser', 'int'],
   ['QUOTA_TIMEZONE', 'quota.timezone', 'string'],
   ['DATABASE_URL', 'database.url', 'string'],
+  ['DATABASE_POOL_SIZE', 'database.poolSize', 'int'],
+  ['DATABASE_REPLICA_TIMEOUT_SECONDS', 'database.replicaTimeoutSeconds', 'number'],
 ];
 
 function setPath(obj: Json, path: string, value: unknown) {

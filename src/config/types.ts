@@ -54,8 +54,11 @@ export interface Config {
   retention: { finishedJobs: number; finishedJobDays: number; ledgerDays: number; dedupHours: number };
   /** Bringing a finished video into the chat: attempts, and the first backoff (doubling, ≤ 10 min). */
   delivery: { maxAttempts: number; retrySeconds: number };
-  /** PostgreSQL for several replicas; empty = the embedded file store. */
-  database: { url: string };
+  /**
+   * PostgreSQL for several replicas; empty url = the embedded file store. `poolSize`: connections per
+   * replica; `replicaTimeoutSeconds`: a replica not heard from for this long is dead, its claims free.
+   */
+  database: { url: string; poolSize: number; replicaTimeoutSeconds: number };
   /** True when no Feishu app is configured: `npm start` runs the local sandbox. */
   sandbox: boolean;
 }

@@ -5,17 +5,11 @@
  * failed after 2 s, is first looked at 20 s later. Hand-written: p-queue has priorities but no
  * alternation between classes of waiters, and none of its options keeps one class from starving.
  */
+import type { CallLane, CallPacer } from './call-pacer.js';
 import { abortedError } from './retry.js';
-
-export type CallLane = 'submit' | 'poll';
 
 /** Poll turns per submit turn while both lanes wait. */
 const POLL_TURNS = 2;
-
-export interface SlotSource {
-  /** Resolves when the next call may leave; an aborted signal rejects. */
-  takeCallSlot(signal?: AbortSignal): Promise<void>;
-}
 
 interface Waiter {
   resolve(): void;
@@ -24,13 +18,18 @@ interface Waiter {
   onAbort?: () => void;
 }
 
-export class CallLanes {
+/** Lanes in front of a pacer that knows nothing of them (the budget's own pacing, or a shared row). */
+export class CallLanes implements CallPacer {
   private readonly waiting: Record<CallLane, Waiter[]> = { submit: [], poll: [] };
   /** Polls served since the last submit. */
   private pollTurns = 0;
   private running = false;
 
-  constructor(private readonly source: SlotSource) {}
+  constructor(private readonly source: CallPacer) {}
+
+  takeCallSlot(signal?: AbortSignal, lane: CallLane = 'poll'): Promise<void> {
+    return this.take(lane, signal);
+  }
 
   /** Waits for this lane's turn, then for the pacer's slot. */
   take(lane: CallLane, signal?: AbortSignal): Promise<void> {

@@ -1,5 +1,7 @@
 /** The client's options, and the resolved context (defaults applied once, here) every call runs with. */
 import type { Logger } from '../log.js';
+import { CallLanes } from './call-lanes.js';
+import type { CallPacer } from './call-pacer.js';
 import { isJimengError, JimengError } from './errors.js';
 import { createModelCatalog, defaultCatalog, type ModelCatalog, type PriceTable } from './model-catalog.js';
 import { RateBudget } from './rate-budget.js';
@@ -37,6 +39,11 @@ export interface JimengClientOptions {
   maxConcurrent?: number;
   /** Share one budget between clients of the same account. */
   budget?: RateBudget;
+  /**
+   * Paces the calls instead of the budget (which still counts tasks): e.g. a pacer shared by every
+   * replica of a deployment, so the account's QPS holds for all of them together.
+   */
+  pacer?: CallPacer;
   /** Retries of transient failures per call. Default 3. */
   retries?: number;
   /**
@@ -72,6 +79,8 @@ export interface ClientContext {
   region?: string;
   service?: string;
   budget: RateBudget;
+  /** What every call waits on for its slot: `pacer`, else the budget. */
+  pacer: CallPacer;
   fetch: FetchLike;
   now: () => number;
   sleep: Sleep;
@@ -98,15 +107,18 @@ export function createContext(opts: JimengClientOptions): ClientContext {
   }
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? realSleep;
+  const budget =
+    opts.budget ??
+    new RateBudget({ qps: opts.qps ?? 1, maxConcurrent: opts.maxConcurrent ?? 2, now: opts.now, sleep });
   return {
     endpoint: (opts.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, ''),
     accessKeyId: opts.accessKeyId,
     secretAccessKey: opts.secretAccessKey,
     region: opts.region,
     service: opts.service,
-    budget:
-      opts.budget ??
-      new RateBudget({ qps: opts.qps ?? 1, maxConcurrent: opts.maxConcurrent ?? 2, now: opts.now, sleep }),
+    budget,
+    // A given pacer gets lanes of its own in front, so submits and polls still take turns.
+    pacer: opts.pacer ? new CallLanes(opts.pacer) : budget,
     fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
     now,
     sleep,

@@ -1,4 +1,5 @@
 export * from './account-pool.js';
+export * from './call-pacer.js';
 export * from './camera-templates.js';
 export * from './check.js';
 export * from './client.js';

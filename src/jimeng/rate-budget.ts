@@ -3,7 +3,8 @@
  * 1/qps seconds after the previous one, however many tasks are waiting; and at most `maxConcurrent`
  * generation tasks are in flight (callers acquire a task slot before submitting, release it at the end).
  */
-import { type CallLane, CallLanes } from './call-lanes.js';
+import { CallLanes } from './call-lanes.js';
+import type { CallLane, CallPacer } from './call-pacer.js';
 import { abortedError, sleep as realSleep, type Sleep } from './retry.js';
 
 export interface RateBudgetOptions {
@@ -35,7 +36,7 @@ export interface BudgetStats {
   callsMade: number;
 }
 
-export class RateBudget {
+export class RateBudget implements CallPacer {
   readonly qps: number;
   readonly maxConcurrent: number;
   private readonly now: () => number;

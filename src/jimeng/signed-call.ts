@@ -1,4 +1,4 @@
-/** One signed POST to the Jimeng API through the account's rate budget. */
+/** One signed POST to the Jimeng API through the account's call pacer (its rate budget, or a shared one). */
 import { API_VERSION, type ClientContext, SUBMIT_ACTION } from './client-options.js';
 import { sign } from './sign.js';
 import { transportError } from './transport-error.js';
@@ -21,7 +21,7 @@ export async function signedCall(
 ): Promise<RawAnswer> {
   // Submits and get-results of one account take turns for its slots (a burst of submits must not hold
   // back the looks at tasks that may be done).
-  await ctx.budget.takeCallSlot(signal, action === SUBMIT_ACTION ? 'submit' : 'poll');
+  await ctx.pacer.takeCallSlot(signal, action === SUBMIT_ACTION ? 'submit' : 'poll');
   const url = new URL(`${ctx.endpoint}/`);
   const query = { Action: action, Version: API_VERSION };
   url.searchParams.set('Action', action);

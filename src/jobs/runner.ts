@@ -8,11 +8,10 @@ import { CardOwner } from './card-owner.js';
 import { Delivery } from './delivery.js';
 import { Failures } from './failures.js';
 import type { JimengAccess } from './jimeng-access.js';
-import { jobError } from './job-error.js';
-import { logState } from './job-log.js';
 import { JobReplies } from './job-replies.js';
 import { Poller } from './poller.js';
 import type { JobPresenter } from './presenter.js';
+import { Recovery } from './recovery.js';
 import { Submitter } from './submitter.js';
 
 export interface JobRunnerOptions {
@@ -51,15 +50,21 @@ export interface JobRunnerOptions {
   /** Delivery retries: attempts and the first backoff. Defaults 6 and 30 s. */
   deliveryAttempts?: number;
   deliveryRetryMs?: number;
-  /** How often every loop looks again whatever woke it (work another process left, lost wakes). Default 5 s. */
+  /**
+   * How often every loop looks again whatever woke it (work another process left, lost wakes, submits
+   * whose submitter stopped). Default 5 s.
+   */
   sweepMs?: number;
+  /** At start, look at every running task within a second (default true; false with replicas). */
+  resumePollsSoon?: boolean;
 }
 
 /**
  * Drives persisted jobs through queued → submitting → running → delivered | failed | cancelled. It only
  * wires the parts, each the owner of one step: the submitter, one poller for all tasks, delivery, and the
- * card owner (the one sender of every job's card). Every step is a store transition before and after the
- * call it guards, so a restart resumes where it stopped.
+ * card owner (the one sender of every job's card), and the recovery of submits whose submitter stopped.
+ * Every step is a store transition before and after the call it guards, so a restart (or another replica)
+ * resumes where it stopped.
  */
 export class JobRunner {
   readonly cards: CardOwner;
@@ -67,6 +72,7 @@ export class JobRunner {
   readonly poller: Poller;
   readonly delivery: Delivery;
   private readonly store: StorePort;
+  private readonly recovery: Recovery;
   private readonly clock: Clock;
   private readonly log: Logger;
   private sweepTimer: TimerHandle | undefined;
@@ -90,6 +96,13 @@ export class JobRunner {
         this.cards.wake();
         this.submitter.wake();
       },
+    });
+    this.recovery = new Recovery({
+      store: o.store,
+      failures,
+      clock,
+      log,
+      ...(o.resumePollsSoon !== undefined ? { resumePollsSoon: o.resumePollsSoon } : {}),
     });
     const replies = new JobReplies({
       store: o.store,
@@ -158,46 +171,29 @@ export class JobRunner {
     this.metrics = o.metrics;
   }
 
-  /** Resumes whatever a previous process left behind, then starts the loops. */
+  /** Resumes whatever a previous process (or a dead replica) left behind, then starts the loops. */
   async start(): Promise<void> {
     this.stopped = false;
-    const now = this.clock.now();
-    const failures = new Failures({
-      store: this.store,
-      clock: this.clock,
-      log: this.log,
-      onFailed: () => {},
-    });
-    for (const job of await this.store.jobsIn(['submitting', 'running'])) {
-      if (job.state === 'submitting') {
-        // We cannot know whether Jimeng created the task: say so instead of paying twice.
-        logState(this.log, job, 'resume: submit outcome unknown');
-        await failures.fail(
-          job,
-          ['submitting'],
-          jobError('SUBMIT_UNCERTAIN', { detail: 'interrupted by a restart' }),
-          'refund_uncertain',
-        );
-      } else if (!job.videoUrl) {
-        logState(this.log, job, 'resume: polling');
-        const soon = Math.min(job.nextPollAt ?? now, now + 1000);
-        await this.store.transition(job.id, { from: ['running'], set: { nextPollAt: soon } }, now);
-      }
-    }
+    await this.recovery.resume();
     this.sweep();
   }
 
-  /** Something changed (a new job, a cancel): every loop looks again. */
+  /**
+   * Something changed outside the runner (a new job, a cancel, a recall): the card owner and the
+   * submitter look again. (Polls and deliveries only change from inside the runner, and the sweep wakes
+   * every loop anyway: waking them for each new job would only make them scan for nothing.)
+   */
   wake(): void {
     if (this.stopped) return;
     this.cards.wake();
     this.submitter.wake();
-    this.poller.wake();
-    this.delivery.wake();
   }
 
   private sweep(): void {
     this.wake();
+    this.poller.wake();
+    this.delivery.wake();
+    this.recovery.failOrphans().catch((err) => this.log.error({ err }, 'failing orphaned submits failed'));
     this.clock.clearTimeout(this.sweepTimer);
     if (this.stopped) return;
     this.sweepTimer = this.clock.setTimeout(() => this.sweep(), this.sweepMs);

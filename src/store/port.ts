@@ -50,7 +50,11 @@ export interface JobDraft {
   costYuan: number;
 }
 
-export type CreateJobResult = { ok: true; job: Job } | { ok: false; refusal: Refusal };
+export type CreateJobResult =
+  | { ok: true; job: Job }
+  | { ok: false; refusal: Refusal }
+  /** The inbox item named was no longer in the inbox: another process handled the message. */
+  | { ok: false; handledElsewhere: true };
 
 /** What a transition does to the quota and the ledger, besides the job. */
 export type ChargeEffect =
@@ -125,6 +129,11 @@ export interface ClaimSubmitsInput {
   accounts: readonly SubmitAccount[];
   /** At most this many jobs. */
   limit: number;
+  /**
+   * How long the submitter holds each claimed job (default SUBMIT_LEASE_MS, longer than any submit with
+   * its retries takes). See claimOrphanedSubmits.
+   */
+  leaseMs?: number;
 }
 
 export interface ClaimInput {
@@ -134,12 +143,22 @@ export interface ClaimInput {
   leaseMs: number;
 }
 
+/** A claimed submit's lease when the claim names none: 10 minutes (a submit with every retry takes ~2). */
+export const SUBMIT_LEASE_MS = 10 * 60_000;
+
 /**
  * The bot's persistent state behind one interface of domain operations. Every operation is atomic: it
  * applies completely or not at all, and once its promise resolves the change is durable (a file store
  * has synced it to disk; a database has committed it). Each is written so that a SQL store can do it
  * in one transaction and several processes can share one store; where two callers race, the text says
  * who wins. Records handed out are copies.
+ *
+ * Claims and processes: a claim (claimInbox, claimSubmits, claimOrphanedSubmits, claimPolls,
+ * claimDeliveries, claimCards) leases work to the calling process until `now + leaseMs`, and no one is
+ * handed that work again meanwhile. A lease also ends with its process. An embedded store (memory, file)
+ * belongs to one process: a restart voids every lease. A shared store (PostgreSQL) is one handle per
+ * replica: it keeps its replica alive while open and voids the replica's leases when it closes, or when
+ * the replica has not renewed its liveness for the replica timeout (kill -9, a frozen or cut-off host).
  */
 export interface StorePort {
   // ---- deliveries -------------------------------------------------------------------------------------
@@ -147,9 +166,10 @@ export interface StorePort {
   /**
    * Remembers a delivery's dedup key and puts it in the inbox, in one step. `false` when the key was
    * seen within the dedup window (a re-push): nothing is stored. Of two racing calls with one key,
-   * exactly one gets `true`.
+   * exactly one gets `true`. With `claim`, the item goes in already claimed by the caller (it handles it
+   * now), as claimInbox would hand it out: no other process is handed it for `leaseMs`.
    */
-  accept(item: InboxItem): Promise<boolean>;
+  accept(item: InboxItem, claim?: { now: number; leaseMs: number }): Promise<boolean>;
   /**
    * Inbox items to handle, oldest first, each leased for `leaseMs` (not handed out again meanwhile);
    * items whose handling failed `maxAttempts` times are not handed out.
@@ -167,7 +187,8 @@ export interface StorePort {
    * when it passes, creates the job with its reservation (one video for the user and the chat, its cost
    * against the budget, a ledger entry) and stores its images; the inbox item `inboxId` is taken out in
    * the same step. Of racing calls, no more pass than the quota allows. A refusal changes nothing (the
-   * inbox item stays until the refusal is answered).
+   * inbox item stays until the refusal is answered). When `inboxId` is no longer in the inbox (another
+   * process handled that message first) nothing is created: one message never makes two jobs.
    */
   createJob(
     draft: JobDraft,
@@ -194,9 +215,18 @@ export interface StorePort {
    * Moves queued jobs that are due (`retryAt` passed) to `submitting` and gives each an account with a
    * free slot that can run its model, least loaded first. Among queued jobs the oldest of the user with
    * the fewest jobs at Jimeng goes first. The slots counted are the deployment's (jobs submitting, or
-   * running without a video), so racing callers never exceed an account's `maxInFlight`.
+   * running without a video), so racing callers never exceed an account's `maxInFlight`. Each job is
+   * leased to the caller (its submitter) for `leaseMs`; the submitter's transition out of `submitting`
+   * ends it.
    */
   claimSubmits(input: ClaimSubmitsInput): Promise<Job[]>;
+  /**
+   * Jobs left in `submitting` by a submitter that is gone: its lease ran out, or its process ended (see
+   * "Claims and processes" above), oldest first, each leased to the caller for `leaseMs`. A job whose
+   * submitter is alive is never handed out. Jimeng may or may not have created such a job's task, and
+   * cannot be asked: the caller reports it as uncertain rather than submit it again.
+   */
+  claimOrphanedSubmits(input: ClaimInput): Promise<Job[]>;
   /**
    * Running jobs with a task and no video whose `nextPollAt` has passed, submitted longest ago first;
    * each one's `nextPollAt` is pushed `leaseMs` ahead so no one else polls it meanwhile.
@@ -208,7 +238,12 @@ export interface StorePort {
   claimDeliveries(input: ClaimInput): Promise<Job[]>;
   /** Jobs whose card is behind (`card.sent < card.version`) and not waiting out a retry; leased likewise. */
   claimCards(input: ClaimInput): Promise<Job[]>;
-  /** Records a card send for a job: `sent` only moves forward. */
+  /**
+   * Records a card send for a job: `sent` only moves forward. In a shared store, a send recorded by a
+   * replica that no longer holds the card (its claim ended and another replica claimed the card since)
+   * may have put an older view over a newer one: the card's `version` is bumped, so the card is claimed
+   * and sent again as the job stands. The card never stays behind.
+   */
   cardSent(jobId: string, sent: CardSent, now: number): Promise<Job | undefined>;
   /** Counts the user's jobs in flight (queued, submitting, running). */
   inFlight(user: string): Promise<number>;

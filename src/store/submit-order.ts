@@ -5,6 +5,17 @@ import type { Job } from './records.js';
 export const holdsSlot = (j: Job): boolean =>
   j.state === 'submitting' || (j.state === 'running' && !j.videoUrl);
 
+/** Whether some account has a slot the jobs at Jimeng leave free (if not, no queued job can go now). */
+export function hasFreeSlot(atJimeng: readonly Job[], accounts: readonly SubmitAccount[]): boolean {
+  const load = new Map<string, number>();
+  for (const j of atJimeng) {
+    const name =
+      j.account !== undefined && accounts.some((a) => a.name === j.account) ? j.account : accounts[0]?.name;
+    if (name !== undefined) load.set(name, (load.get(name) ?? 0) + 1);
+  }
+  return accounts.some((a) => (load.get(a.name) ?? 0) < a.maxInFlight);
+}
+
 export interface SubmitPick {
   job: Job;
   account: string;
@@ -38,10 +49,14 @@ export function pickSubmits(
   const orphans = atJimeng.filter((j) => j.account === undefined || !load.has(j.account)).length;
   if (orphans && accounts[0]) load.set(accounts[0].name, load.get(accounts[0].name)! + orphans);
 
+  // Once every slot is taken nothing more can go: stop (skipping each waiting job in turn would cost
+  // n² with a long queue, on every wake).
+  const anyFree = () => accounts.some((a) => load.get(a.name)! < a.maxInFlight);
+  if (!anyFree()) return [];
   const waiting = queued.filter((j) => !j.retryAt || j.retryAt <= now);
   const picks: SubmitPick[] = [];
   const skipped = new Set<Job>();
-  while (picks.length < limit) {
+  while (picks.length < limit && anyFree()) {
     let best: Job | undefined;
     let bestRunning = Number.POSITIVE_INFINITY;
     for (const j of waiting) {

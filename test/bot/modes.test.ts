@@ -128,7 +128,9 @@ describe('camera motion', () => {
       15_000,
       'both videos',
     );
-    const [a, b] = tasks(sb);
+    // Both submits run at once: which reaches Jimeng first is not the point.
+    const a = tasks(sb).find((t) => t.prompt === '人物特写');
+    const b = tasks(sb).find((t) => t.prompt === '街景');
     expect(a).toMatchObject({
       reqKey: 'jimeng_i2v_recamera_v30',
       templateId: 'hitchcock_dolly_in',

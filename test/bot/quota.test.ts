@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_CHAT, type Sandbox } from '../../src/sandbox/start-sandbox.js';
-import { ADMIN, ALICE, BOB, contentOf, jobsOf, testSandbox, waitFor } from '../helpers/sandbox.js';
+import { ADMIN, ALICE, BOB, contentOf, dumpOf, jobsOf, testSandbox, waitFor } from '../helpers/sandbox.js';
 
 let sb: Sandbox;
 afterEach(async () => {
@@ -45,11 +45,11 @@ describe('quotas and admin commands (over the real receiver)', () => {
     sb = await testSandbox({ QUOTA_USER_DAILY: '2' });
     const m = await say(sb, BOB, '/quota set @_user_1 0', [aliceMention]);
     expect(textOf(sb, m)).toContain('管理员');
-    expect(sb.app.store.dump().userLimits).toEqual({});
-    expect(sb.app.store.dump().adminLog).toEqual([]);
+    expect(dumpOf(sb).userLimits).toEqual({});
+    expect(dumpOf(sb).adminLog).toEqual([]);
     const pause = await say(sb, BOB, '/pause 不给用');
     expect(textOf(sb, pause)).toContain('管理员');
-    expect(sb.app.store.dump().paused).toBeNull();
+    expect(dumpOf(sb).paused).toBeNull();
     const q = await say(sb, ALICE, '/quota');
     expect(textOf(sb, q)).toContain('0 / 2');
   });
@@ -63,7 +63,7 @@ describe('quotas and admin commands (over the real receiver)', () => {
     expect(jobsOf(sb)).toHaveLength(1);
     const refusals = sent.filter((s) => textOf(sb, s.messageId).includes('额度已用完'));
     expect(refusals).toHaveLength(7);
-    expect(sb.app.store.dump().ledger).toHaveLength(1);
+    expect(dumpOf(sb).ledger).toHaveLength(1);
   });
 
   it('caps jobs in flight per user: the third is refused while two run, accepted once they are done', async () => {
@@ -87,8 +87,8 @@ describe('quotas and admin commands (over the real receiver)', () => {
     const m = await say(sb, ALICE, '/video RISK 不当内容');
     await waitFor(() => jobsOf(sb)[0]?.state === 'failed', 10_000, 'failure');
     const day = jobsOf(sb)[0]!.day;
-    expect(sb.app.store.dump().usage[day]).toMatchObject({ users: { [ALICE]: 0 }, yuan: 0 });
-    expect(sb.app.store.dump().ledger[0]).toMatchObject({ outcome: 'refunded', user: ALICE });
+    expect(dumpOf(sb).usage[day]).toMatchObject({ users: { [ALICE]: 0 }, yuan: 0 });
+    expect(dumpOf(sb).ledger[0]).toMatchObject({ outcome: 'refunded', user: ALICE });
     const q = await say(sb, ALICE, '/quota');
     expect(textOf(sb, q)).toContain('已用 0 / 1');
     expect(m).toBeTruthy();
@@ -126,7 +126,7 @@ describe('quotas and admin commands (over the real receiver)', () => {
     // Chats by name (im.chat.get), not as oc_ ids.
     expect(card.content).toContain('视频创作群');
     expect(card.content).not.toContain(SANDBOX_CHAT);
-    expect(sb.app.store.dump().adminLog.map((a) => a.action)).toEqual(['pause', 'resume', 'quota_add']);
+    expect(dumpOf(sb).adminLog.map((a) => a.action)).toEqual(['pause', 'resume', 'quota_add']);
   });
 
   it('/cancel refunds a queued job; /jobs lists own jobs with states', async () => {
@@ -144,7 +144,7 @@ describe('quotas and admin commands (over the real receiver)', () => {
     expect(textOf(sb, cancel)).toContain('已取消');
     expect(await sb.app.store.job(queued.id)).toMatchObject({ state: 'cancelled', charge: 'refunded' });
     const day = queued.day;
-    expect(sb.app.store.dump().usage[day]?.users[ALICE]).toBe(1);
+    expect(dumpOf(sb).usage[day]?.users[ALICE]).toBe(1);
     // Once the first job is done its slot is free: the cancelled one is still never submitted.
     await waitFor(
       () => jobsOf(sb).find((j) => j.prompt === '第一个')?.state === 'delivered',

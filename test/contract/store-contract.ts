@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobDraft, QuotaPolicy, StorePort } from '../../src/store/port.js';
 import type { InboxItem } from '../../src/store/records.js';
+import { claimsContract } from './claims-contract.js';
 
 export interface ContractStore {
   store: StorePort;
@@ -62,6 +63,16 @@ export function storeContract(name: string, make: () => Promise<ContractStore>, 
       await s?.close();
       await cs?.cleanup?.();
     });
+    claimsContract(
+      open,
+      durable
+        ? async () => {
+            if (!cs.reopen) throw new Error('a durable store needs reopen()');
+            s = await cs.reopen();
+            return s;
+          }
+        : undefined,
+    );
 
     it('accepts a delivery once; of racing accepts of one key exactly one wins', async () => {
       await open();

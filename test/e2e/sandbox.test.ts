@@ -8,6 +8,7 @@ import { buildCardActionEvent } from '../../src/sandbox/lark-event-builder.js';
 import { SANDBOX_CHAT, SANDBOX_USERS } from '../../src/sandbox/sandbox-users.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.js';
 import { png } from '../helpers/png.js';
+import { dumpOf } from '../helpers/sandbox.js';
 
 /**
  * The sandbox chat page in a real browser: Debian's Chromium (`apt-get install chromium`; .ci/run installs
@@ -344,20 +345,20 @@ describe('sandbox chat page (Chromium)', () => {
   it('a click on a card button reaches the bot as a signed callback: the queued job is cancelled, the toast shows', async () => {
     sandbox.jimeng.setGenerationMs(60_000);
     await send('/video 第一个');
-    await expect.poll(() => sandbox.app.store.dump().jobs.length).toBe(1);
+    await expect.poll(() => dumpOf(sandbox).jobs.length).toBe(1);
     await send('/video 第二个');
     await expect
-      .poll(() => sandbox.app.store.dump().jobs.map((j) => j.state))
+      .poll(() => dumpOf(sandbox).jobs.map((j) => j.state))
       .toEqual([expect.not.stringMatching(/queued/), 'queued']);
     // The bot's card of the queued job carries 取消.
-    await expect.poll(() => sandbox.app.store.dump().jobs[1]!.card.sent).toBeGreaterThan(0);
-    const queued = sandbox.app.store.dump().jobs[1]!;
+    await expect.poll(() => dumpOf(sandbox).jobs[1]!.card.sent).toBeGreaterThan(0);
+    const queued = dumpOf(sandbox).jobs[1]!;
     const queuedCard = page.locator(`#messages li[data-id="${queued.card.messageId}"]`);
     await queuedCard.locator('button[data-card-action]', { hasText: '取消' }).click();
     await expect
       .poll(() => page.locator('#toasts .toast').first().textContent())
       .toContain(`已取消任务 ${queued.id}`);
-    await expect.poll(() => sandbox.app.store.dump().jobs[1]!.state).toBe('cancelled');
+    await expect.poll(() => dumpOf(sandbox).jobs[1]!.state).toBe('cancelled');
     // The answer card replaces the clicked one at once: cancelled, no buttons left.
     await expect.poll(() => queuedCard.locator('.card-header').textContent()).toContain('已取消');
     expect(await queuedCard.locator('button[data-card-action]').count()).toBe(0);
@@ -423,8 +424,8 @@ describe('sandbox chat page (Chromium)', () => {
     await send('/video 橘猫打哈欠');
     const media = page.locator('#messages li[data-type="media"]');
     await expect.poll(() => media.count(), { timeout: 15_000 }).toBe(1);
-    await expect.poll(() => sandbox.app.store.dump().jobs[0]?.state).toBe('delivered');
-    const first = sandbox.app.store.dump().jobs[0]!;
+    await expect.poll(() => dumpOf(sandbox).jobs[0]?.state).toBe('delivered');
+    const first = dumpOf(sandbox).jobs[0]!;
     const command = sandbox.feishu.messages.find((m) => m.senderType === 'user')!;
     // The result card in the page: its buttons, each with its price.
     const resultCard = page.locator(`#messages li[data-id="${first.card.messageId}"]`);
@@ -448,7 +449,7 @@ describe('sandbox chat page (Chromium)', () => {
       .poll(() => resultCard.locator('button', { hasText: '再来一个' }).textContent())
       .toBe('再来一个 · 已加入队列');
     await expect.poll(() => media.count(), { timeout: 15_000 }).toBe(2);
-    const second = sandbox.app.store.dump().jobs[1]!;
+    const second = dumpOf(sandbox).jobs[1]!;
     expect(second).toMatchObject({
       state: 'delivered',
       userOpenId: LI.openId,
@@ -478,7 +479,7 @@ describe('sandbox chat page (Chromium)', () => {
       .poll(() => page.locator('#toasts .toast').last().textContent())
       .toMatch(/^已加入队列，第 1 位（任务 J0003）$/);
     await expect.poll(() => media.count(), { timeout: 15_000 }).toBe(3);
-    const third = sandbox.app.store.dump().jobs[2]!;
+    const third = dumpOf(sandbox).jobs[2]!;
     expect(third).toMatchObject({
       state: 'delivered',
       userOpenId: WANG.openId,
@@ -509,8 +510,8 @@ describe('sandbox chat page (Chromium)', () => {
     await open({ BOT_LOCALE: 'en' });
     sandbox.jimeng.setGenerationMs(300);
     await send('/video an orange cat yawning');
-    await expect.poll(() => sandbox.app.store.dump().jobs[0]?.state, { timeout: 15_000 }).toBe('delivered');
-    const first = sandbox.app.store.dump().jobs[0]!;
+    await expect.poll(() => dumpOf(sandbox).jobs[0]?.state, { timeout: 15_000 }).toBe('delivered');
+    const first = dumpOf(sandbox).jobs[0]!;
     const card = page.locator(`#messages li[data-id="${first.card.messageId}"]`);
     await expect.poll(() => card.locator('.card-header').textContent()).toBe('✅ Video ready');
     await expect
@@ -526,7 +527,7 @@ describe('sandbox chat page (Chromium)', () => {
     await expect
       .poll(() => page.locator('#messages li[data-type="media"]').count(), { timeout: 15_000 })
       .toBe(2);
-    const hd = sandbox.app.store.dump().jobs[1]!;
+    const hd = dumpOf(sandbox).jobs[1]!;
     expect(hd).toMatchObject({
       userOpenId: WANG.openId,
       origin: { action: 'hd', fromJob: first.id },

@@ -24,6 +24,8 @@ export interface BotProcess {
   output: string[];
   /** SIGKILL: no shutdown hook runs. */
   kill(): Promise<void>;
+  /** SIGTERM: the bot finishes what it started and exits; resolves with its exit code. */
+  stop(): Promise<number | null>;
 }
 
 /** A fake Feishu and a Jimeng simulator in this process, and a bot process (re)started against them. */
@@ -33,7 +35,7 @@ export interface BotWorld {
   dataDir: string;
   env: Record<string, string>;
   encryptKey: string;
-  /** Starts the bot on a free port with the world's DATA_DIR (the same one every time). */
+  /** Starts the bot on a free port with the world's DATA_DIR (the same one every time) and env. */
   spawn(): Promise<BotProcess>;
   /** A user posts `text` in a group: stored in the fake Feishu; returns the message id (not delivered yet). */
   userMessage(text: string, senderOpenId?: string): string;
@@ -47,6 +49,8 @@ export async function startBotWorld(opts: {
   simulator?: Partial<JimengSimulatorOptions>;
   /** Overrides for config/default.json, written to a CONFIG_FILE. */
   config?: object;
+  /** More environment for every bot process (e.g. DATABASE_URL). */
+  env?: Record<string, string>;
 }): Promise<BotWorld> {
   const appId = `cli_proc${hex(6)}`;
   const appSecret = hex(16);
@@ -77,6 +81,7 @@ export async function startBotWorld(opts: {
     PORT: '0',
     LOG_LEVEL: 'info',
     CONFIG_FILE: configFile,
+    ...opts.env,
   };
   const procs = new Set<BotProcess>();
   const world: BotWorld = {
@@ -143,6 +148,12 @@ async function spawnBot(env: Record<string, string>): Promise<BotProcess> {
       const exited = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGKILL');
       await exited;
+    },
+    stop: async () => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+      const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+      proc.kill('SIGTERM');
+      return exited;
     },
   };
   await new Promise<void>((resolve, reject) => {

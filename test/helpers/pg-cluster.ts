@@ -81,7 +81,15 @@ async function postgresIds(): Promise<{ uid: number; gid: number }> {
   }
 }
 
-export async function startPgCluster(): Promise<PgCluster> {
+export interface PgClusterOptions {
+  /**
+   * Keep PostgreSQL's durability on (fsync, synchronous commit, full-page writes), as in production: for
+   * benchmarks. Tests leave it off: a throwaway cluster need not survive a power cut, and commits are faster.
+   */
+  durable?: boolean;
+}
+
+export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgCluster> {
   const bin = await findPgBinDir();
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'pg-cluster-'));
@@ -121,9 +129,7 @@ export async function startPgCluster(): Promise<PgCluster> {
       `-p ${port}`,
       `-k ${dir}`,
       '-c listen_addresses=127.0.0.1',
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
+      ...(opts.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
       '-c max_connections=200',
     ].join(' ');
     await exec('pg_ctl', ['start', '-D', data, '-l', join(dir, 'log'), '-w', '-t', '20', '-o', settings]);

@@ -58,9 +58,14 @@ async function expectDurable(sb: Sandbox): Promise<void> {
   await sb.app.bot.stop();
   await sb.app.runner.stop();
   const onDisk = await FileStore.inspect({ dir: sb.config.dataDir });
-  expect(onDisk, 'the state on disk (state.json + state.journal) matches memory').toEqual(
-    sb.app.store.dump(),
-  );
+  expect(onDisk, 'the state on disk (state.json + state.journal) matches memory').toEqual(dumpOf(sb));
+}
+
+/** Everything the sandbox's file store holds (the sandbox runs on the file store). */
+export function dumpOf(sb: { app: Sandbox['app'] }): ReturnType<FileStore['dump']> {
+  const store = sb.app.store;
+  if (!(store instanceof FileStore)) throw new Error('the sandbox is not on the file store');
+  return store.dump();
 }
 
 /** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
@@ -96,5 +101,5 @@ export async function quiesce(sb: { app: Sandbox['app'] }): Promise<void> {
 
 /** Every job the bot holds, oldest first. */
 export function jobsOf(sb: { app: Sandbox['app'] }): Job[] {
-  return sb.app.store.dump().jobs;
+  return dumpOf(sb).jobs;
 }

@@ -7,7 +7,7 @@ import { type App, createApp } from '../../src/app.js';
 import type { Sandbox, SandboxAccount } from '../../src/sandbox/start-sandbox.js';
 import type { Job } from '../../src/store/records.js';
 import { captureLogs, LEVEL } from '../helpers/capture-logger.js';
-import { ADMIN, ALICE, BOB, jobsOf, quiesce, testSandbox, waitFor } from '../helpers/sandbox.js';
+import { ADMIN, ALICE, BOB, dumpOf, jobsOf, quiesce, testSandbox, waitFor } from '../helpers/sandbox.js';
 
 const CAROL = 'ou_carol00000000000000000000000003';
 const GET = 'CVSync2AsyncGetResult';
@@ -255,7 +255,7 @@ describe('Jimeng account pool', () => {
     });
     await app.listen(0, '127.0.0.1');
     await waitFor(
-      () => ids.every((id) => app.store.dump().jobs.find((j) => j.messageId === id)?.state === 'delivered'),
+      () => ids.every((id) => dumpOf({ app }).jobs.find((j) => j.messageId === id)?.state === 'delivered'),
       15_000,
       'both videos after the restart',
     );

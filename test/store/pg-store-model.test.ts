@@ -1,7 +1,8 @@
 /**
  * PgStore against the reference: random sequences of port operations applied to a MemoryStore and, in
  * turn, to two PgStore instances on one database (two replicas taking turns). Every result must equal the
- * memory store's (whole records, toEqual), and so must every read at the end.
+ * memory store's (whole records, toEqual), and so must every read at the end. (What differs between
+ * replicas that are different processes, liveness and overtaken card sends, is pg-replicas.test.ts's.)
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,9 +73,13 @@ type Op =
       inbox?: number;
       img: boolean;
     }
-  | { k: 'claimSubmits'; limit: number; accounts: number }
+  | { k: 'claimSubmits'; limit: number; accounts: number; lease?: number }
   | { k: 'transition'; i: number; t: number; x: number; id?: string }
-  | { k: 'claimPolls' | 'claimDeliveries' | 'claimCards'; limit: number; lease: number }
+  | {
+      k: 'claimPolls' | 'claimDeliveries' | 'claimCards' | 'claimOrphanedSubmits';
+      limit: number;
+      lease: number;
+    }
   | { k: 'cardSent'; i: number; ok: boolean; version: number; retry: number }
   | { k: 'admin'; a: number; user: number; n: number }
   | { k: 'read'; r: number; i: number; user: number };
@@ -110,11 +115,15 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   ),
   {
     weight: 2,
-    arbitrary: fc.record({
-      k: fc.constant('claimSubmits' as const),
-      limit: fc.integer({ min: 1, max: 3 }),
-      accounts: fc.nat(1),
-    }),
+    arbitrary: fc.record(
+      {
+        k: fc.constant('claimSubmits' as const),
+        limit: fc.integer({ min: 1, max: 3 }),
+        accounts: fc.nat(1),
+        lease: fc.nat(4000),
+      },
+      { requiredKeys: ['k', 'limit', 'accounts'] },
+    ),
   },
   {
     weight: 6,
@@ -128,7 +137,12 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc.record({
-      k: fc.constantFrom('claimPolls' as const, 'claimDeliveries' as const, 'claimCards' as const),
+      k: fc.constantFrom(
+        'claimPolls' as const,
+        'claimDeliveries' as const,
+        'claimCards' as const,
+        'claimOrphanedSubmits' as const,
+      ),
       limit: fc.integer({ min: 1, max: 3 }),
       lease: fc.nat(2000),
     }),
@@ -182,12 +196,18 @@ async function apply(s: StorePort, o: Op, now: number, ids: readonly string[]): 
       });
     }
     case 'claimSubmits':
-      return s.claimSubmits({ now, accounts: ACCOUNTS[o.accounts]!, limit: o.limit });
+      return s.claimSubmits({
+        now,
+        accounts: ACCOUNTS[o.accounts]!,
+        limit: o.limit,
+        ...(o.lease !== undefined ? { leaseMs: o.lease } : {}),
+      });
     case 'transition':
       return s.transition(o.id ?? id(o.i), TRANSITIONS[o.t]!(now, o.x), now);
     case 'claimPolls':
     case 'claimDeliveries':
     case 'claimCards':
+    case 'claimOrphanedSubmits':
       return s[o.k]({ now, limit: o.limit, leaseMs: o.lease });
     case 'cardSent':
       return s.cardSent(
@@ -279,10 +299,9 @@ describe('PgStore matches the in-memory reference', () => {
           let now = T0;
           const mem = new MemoryStore({ now: () => now });
           const url = await cluster.createDatabase();
-          const replicas = [
-            await PgStore.open({ url, sweepEveryMs: 0 }),
-            await PgStore.open({ url, sweepEveryMs: 0 }),
-          ];
+          // Two pools taking turns as one logical process (one replica id): the reference is one process.
+          const one = { sweepEveryMs: 0, replica: { id: 'model' } };
+          const replicas = [await PgStore.open({ url, ...one }), await PgStore.open({ url, ...one })];
           try {
             const ids: string[] = [];
             for (const [n, o] of ops.entries()) {

@@ -74,8 +74,8 @@ export abstract class EngineStore implements StorePort {
     return copy(result);
   }
 
-  async accept(item: InboxItem): Promise<boolean> {
-    return this.done(inbox.accept(this.state, copy(item)));
+  async accept(item: InboxItem, claim?: { now: number; leaseMs: number }): Promise<boolean> {
+    return this.done(inbox.accept(this.state, copy(item), claim));
   }
 
   async claimInbox(input: ClaimInput & { maxAttempts?: number }): Promise<InboxItem[]> {
@@ -152,6 +152,10 @@ export abstract class EngineStore implements StorePort {
     const claimed = jobs.claimSubmits(this.state, input);
     if (!claimed.length) return [];
     return this.done(claimed);
+  }
+
+  async claimOrphanedSubmits(input: ClaimInput): Promise<Job[]> {
+    return copy(jobs.claimOrphanedSubmits(this.state, input));
   }
 
   async claimPolls(input: ClaimInput): Promise<Job[]> {

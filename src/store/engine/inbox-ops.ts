@@ -2,10 +2,11 @@ import type { ClaimInput } from '../port.js';
 import type { InboxItem } from '../records.js';
 import type { State } from './state.js';
 
-export function accept(s: State, item: InboxItem): boolean {
+export function accept(s: State, item: InboxItem, claim?: { now: number; leaseMs: number }): boolean {
   if (s.data.seen[item.id] !== undefined) return false;
   s.markSeen(item.id, item.receivedAt);
   s.putInbox({ ...item });
+  if (claim) s.inboxLeases.set(item.id, claim.now + claim.leaseMs);
   return true;
 }
 

@@ -1,15 +1,16 @@
-import type {
-  CardSent,
-  ClaimInput,
-  ClaimSubmitsInput,
-  CreateJobResult,
-  JobDraft,
-  QuotaPolicy,
-  Transition,
+import {
+  type CardSent,
+  type ClaimInput,
+  type ClaimSubmitsInput,
+  type CreateJobResult,
+  type JobDraft,
+  type QuotaPolicy,
+  SUBMIT_LEASE_MS,
+  type Transition,
 } from '../port.js';
 import { refusalFor } from '../quota-rule.js';
 import { isActive, type Job, type JobState } from '../records.js';
-import { holdsSlot, pickSubmits } from '../submit-order.js';
+import { hasFreeSlot, pickSubmits } from '../submit-order.js';
 import { quotaStateOf } from './quota-ops.js';
 import type { State } from './state.js';
 
@@ -22,6 +23,7 @@ export function createJob(
   now: number,
   inboxId?: string,
 ): CreateJobResult {
+  if (inboxId !== undefined && !s.inboxById.has(inboxId)) return { ok: false, handledElsewhere: true };
   const refusal = refusalFor(
     quotaStateOf(s, { user: draft.userOpenId, chat: draft.chatId, day: draft.day }),
     policy,
@@ -103,18 +105,32 @@ export function inFlight(s: State, user: string): number {
 }
 
 export function claimSubmits(s: State, input: ClaimSubmitsInput): Job[] {
-  const queued: Job[] = [];
-  const atJimeng: Job[] = [];
-  for (const j of s.data.jobs) {
-    if (j.state === 'queued') queued.push(j);
-    else if (holdsSlot(j)) atJimeng.push(j);
-  }
+  // Counted, not ordered: pickSubmits only tallies them per account and user.
+  const atJimeng = [...s.atJimeng];
+  // Every slot taken (the usual case while a backlog waits): no need to look at the queue.
+  if (!hasFreeSlot(atJimeng, input.accounts)) return [];
+  const queued = s.data.jobs.filter((j) => j.state === 'queued');
   const picks = pickSubmits(queued, atJimeng, input.accounts, input.now, input.limit);
-  for (const p of picks) s.changeJob(p.job, { state: 'submitting', account: p.account }, input.now);
+  const until = input.now + (input.leaseMs ?? SUBMIT_LEASE_MS);
+  for (const p of picks) {
+    s.changeJob(p.job, { state: 'submitting', account: p.account }, input.now);
+    lease(s, p.job, 'submit', until);
+  }
   return picks.map((p) => p.job);
 }
 
-type LeaseKind = 'poll' | 'delivery' | 'card';
+/** Submitting jobs nobody holds: their lease ran out, or was never held by this process (a restart). */
+export function claimOrphanedSubmits(s: State, input: ClaimInput): Job[] {
+  const out: Job[] = [];
+  for (const j of s.data.jobs) {
+    if (out.length >= input.limit) break;
+    if (j.state === 'submitting' && !leased(s, j, 'submit', input.now)) out.push(j);
+  }
+  for (const j of out) lease(s, j, 'submit', input.now + input.leaseMs);
+  return out;
+}
+
+type LeaseKind = 'submit' | 'poll' | 'delivery' | 'card';
 
 function leased(s: State, j: Job, kind: LeaseKind, now: number): boolean {
   const until = s.jobLeases.get(j.id)?.[kind];

@@ -8,6 +8,7 @@ import {
   type LedgerEntry,
   type Pause,
 } from '../records.js';
+import { holdsSlot } from '../submit-order.js';
 
 /** Everything a store holds, as one JSON document (the file store's snapshot). */
 export interface StoreData {
@@ -89,13 +90,18 @@ export class State {
   readonly inboxById = new Map<string, InboxItem>();
   /** Active jobs (queued, submitting, running) by user. */
   readonly activeByUser = new Map<string, number>();
+  /** Jobs holding a slot at Jimeng (submit-order.ts holdsSlot): few, so claims need not scan every job. */
+  readonly atJimeng = new Set<Job>();
   activeTotal = 0;
   changes = new Changes();
   /**
-   * Claimed work, until a time (ms): per job a poll, delivery or card send; per inbox item its handling.
-   * Kept beside the records, not in them: they say who is working now, which a restart voids.
+   * Claimed work, until a time (ms): per job a submit, poll, delivery or card send; per inbox item its
+   * handling. Kept beside the records, not in them: they say who is working now, which a restart voids.
    */
-  readonly jobLeases = new Map<string, { poll?: number; delivery?: number; card?: number }>();
+  readonly jobLeases = new Map<
+    string,
+    { submit?: number; poll?: number; delivery?: number; card?: number }
+  >();
   readonly inboxLeases = new Map<string, number>();
 
   constructor(data: StoreData = emptyData()) {
@@ -106,10 +112,12 @@ export class State {
   reindex(): void {
     this.byId.clear();
     this.activeByUser.clear();
+    this.atJimeng.clear();
     this.activeTotal = 0;
     for (const job of this.data.jobs) {
       this.byId.set(job.id, job);
       if (isActive(job)) this.countActive(job.userOpenId, 1);
+      if (holdsSlot(job)) this.atJimeng.add(job);
     }
     this.ledgerByJob.clear();
     for (const e of this.data.ledger) this.ledgerByJob.set(e.jobId, e);
@@ -141,6 +149,7 @@ export class State {
     this.data.jobs.push(job);
     this.byId.set(job.id, job);
     if (isActive(job)) this.countActive(job.userOpenId, 1);
+    if (holdsSlot(job)) this.atJimeng.add(job);
     this.changes.jobs.add(job);
   }
 
@@ -152,6 +161,8 @@ export class State {
       if (v === undefined) delete (job as unknown as Record<string, unknown>)[k];
     const is = isActive(job);
     if (was !== is) this.countActive(job.userOpenId, is ? 1 : -1);
+    if (holdsSlot(job)) this.atJimeng.add(job);
+    else this.atJimeng.delete(job);
     this.changes.jobs.add(job);
   }
 

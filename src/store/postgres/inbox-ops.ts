@@ -12,18 +12,34 @@ interface InboxRow {
   attempts: number | null;
 }
 
-export async function accept(db: Db, item: InboxItem): Promise<boolean> {
-  const r = await db.query(ACCEPT, [
-    item.id,
-    item.kind,
-    item.receivedAt,
-    toJson(item.payload),
-    item.attempts ?? null,
-  ]);
-  return r.rowCount === 1;
+export interface Acceptance {
+  item: InboxItem;
+  claim?: { now: number; leaseMs: number };
 }
 
-export async function claimInbox(db: Db, input: ClaimInput & { maxAttempts?: number }): Promise<InboxItem[]> {
+/**
+ * Accepts several deliveries in one statement (batched-ops.ts); true for each that was new. Of several
+ * with one key, the first wins.
+ */
+export async function acceptAll(db: Db, calls: Acceptance[], owner: string): Promise<boolean[]> {
+  const r = await db.query<{ id: string }>(ACCEPT, [
+    calls.map((c) => c.item.id),
+    calls.map((c) => c.item.kind),
+    calls.map((c) => c.item.receivedAt),
+    calls.map((c) => toJson(c.item.payload)),
+    calls.map((c) => c.item.attempts ?? null),
+    calls.map((c) => (c.claim ? c.claim.now + c.claim.leaseMs : null)),
+    calls.map((c) => (c.claim ? owner : null)),
+  ]);
+  const fresh = new Set(r.rows.map((row) => row.id));
+  return calls.map((c) => fresh.delete(c.item.id));
+}
+
+export async function claimInbox(
+  db: Db,
+  input: ClaimInput & { maxAttempts?: number },
+  owner: string,
+): Promise<InboxItem[]> {
   const max =
     input.maxAttempts === undefined || !Number.isFinite(input.maxAttempts) ? null : input.maxAttempts;
   const { rows } = await db.query<InboxRow>(CLAIM_INBOX, [
@@ -31,6 +47,7 @@ export async function claimInbox(db: Db, input: ClaimInput & { maxAttempts?: num
     limitParam(input.limit),
     input.leaseMs,
     max,
+    owner,
   ]);
   return rows.map((r) => {
     const item: InboxItem = { id: r.id, kind: r.kind, receivedAt: r.received_at, payload: r.payload };
@@ -39,8 +56,10 @@ export async function claimInbox(db: Db, input: ClaimInput & { maxAttempts?: num
   });
 }
 
-export async function finishInbox(db: Db, id: string): Promise<void> {
-  await db.query(FINISH_INBOX, [id]);
+/** Takes several items out of the inbox in one statement. */
+export async function finishAll(db: Db, ids: string[]): Promise<undefined[]> {
+  await db.query(FINISH_INBOX, [ids]);
+  return ids.map(() => undefined);
 }
 
 export async function failInbox(db: Db, id: string): Promise<void> {

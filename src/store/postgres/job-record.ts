@@ -59,11 +59,16 @@ function chargeChange(job: Job, effect: ChargeEffect | undefined): ChargeChange 
   }
 }
 
-/** Records a card send: `sent` only moves forward; a failure counts an attempt and sets the retry time. */
-export function applyCardSent(job: Job, sent: CardSent, now: number): Job {
+/**
+ * Records a card send: `sent` only moves forward; a failure counts an attempt and sets the retry time.
+ * `overtaken`: the sender no longer held the card (another sender claimed it since), so what Feishu shows
+ * may be older than `sent` says: the version is bumped and the card is sent again as the job stands.
+ */
+export function applyCardSent(job: Job, sent: CardSent, now: number, overtaken = false): Job {
   const card = { ...job.card };
   if (sent.ok) {
     if (sent.version > card.sent) card.sent = sent.version;
+    if (overtaken) card.version += 1;
     if (sent.messageId) card.messageId = sent.messageId;
     delete card.retryAt;
     delete card.attempts;

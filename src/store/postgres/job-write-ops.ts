@@ -1,28 +1,20 @@
-import type { CardSent, CreateJobResult, JobDraft, QuotaPolicy, Transition } from '../port.js';
-import { refusalFor } from '../quota-rule.js';
+import type { CardSent, Transition } from '../port.js';
 import type { Job } from '../records.js';
-import { type Db, type Query, Rollback } from './db.js';
-import { applyCardSent, applyTransition, holdsImages, jobIdOf, newJob } from './job-record.js';
+import type { Db, Query } from './db.js';
+import { applyCardSent, applyTransition, holdsImages } from './job-record.js';
 import { toJson } from './json-codec.js';
-import { USER_LOCK_CLASS } from './locks.js';
-import { readQuotaState } from './quota-ops.js';
 import {
   ADD_DAY,
   DROP_IMAGES,
-  INSERT_IMAGES,
-  INSERT_JOB,
   LEDGER_OUTCOME,
   LOCK_DAY,
   LOCK_JOB,
   LOCK_JOB_IN,
-  LOCK_USER,
-  NEXT_JOB_SEQ,
   REFUND,
   WRITE_JOB,
 } from './sql/jobs.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
-const toBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 /**
  * Locks the day's usage row (creating it when the day is new) and returns the day's spend. Every
@@ -38,45 +30,12 @@ async function lockDay(q: Query, day: string): Promise<number> {
 }
 
 /**
- * Lock order, the same in every transaction so none can deadlock: the user (createJob only), then a job
- * row (transitions), then the day's usage row, then that day's per-user and per-chat rows.
- * The user lock covers what the rule reads across days (jobs in flight); the day lock what it reads of
- * the day (the user's and the chat's videos, the spend); both are taken before the quota is read.
+ * Lock order, the same in every transaction so none can deadlock: the user (createJob only: create-jobs.ts,
+ * which also locks the message's inbox item), then a job row (transitions), then the day's usage row, then
+ * that day's per-user and per-chat rows. The user lock covers what the quota rule reads across days (jobs
+ * in flight); the day lock what it reads of the day (the user's and the chat's videos, the spend); both
+ * are taken before the quota is read.
  */
-export function createJob(
-  db: Db,
-  draft: JobDraft,
-  policy: QuotaPolicy,
-  opts: { now: number; inboxId?: string; images?: Uint8Array[] },
-): Promise<CreateJobResult> {
-  return db.tx(async (q): Promise<CreateJobResult> => {
-    await q(LOCK_USER, [USER_LOCK_CLASS, draft.userOpenId]);
-    const spent = await lockDay(q, draft.day);
-    const quota = await readQuotaState(q, { user: draft.userOpenId, chat: draft.chatId, day: draft.day });
-    const refusal = refusalFor(quota, policy, draft.costYuan);
-    // Rolled back: a refusal leaves nothing behind (not even a new day row).
-    if (refusal) throw new Rollback<CreateJobResult>({ ok: false, refusal });
-    const seq = (await q<{ seq: number }>(NEXT_JOB_SEQ)).rows[0]!.seq;
-    const job = newJob(draft, jobIdOf(seq), opts.now);
-    await q(INSERT_JOB, [
-      job.id,
-      seq,
-      toJson(job),
-      job.day,
-      job.userOpenId,
-      job.chatId,
-      round2(spent + job.costYuan),
-      job.reqKey,
-      job.duration,
-      job.costYuan,
-      opts.now,
-      opts.inboxId ?? null,
-    ]);
-    if (opts.images?.length) await q(INSERT_IMAGES, [job.id, opts.images.map(toBuffer)]);
-    return { ok: true, job };
-  });
-}
-
 export function transition(db: Db, id: string, t: Transition, now: number): Promise<Job | undefined> {
   return db.tx(async (q) => {
     const before = (await q<{ data: Job }>(LOCK_JOB_IN, [id, [...t.from]])).rows[0]?.data;
@@ -93,11 +52,23 @@ export function transition(db: Db, id: string, t: Transition, now: number): Prom
   });
 }
 
-export function cardSent(db: Db, id: string, sent: CardSent, now: number): Promise<Job | undefined> {
+/**
+ * Records a card send by replica `owner`. Claims of a card are serialised by its lease, so only a send
+ * that outlived its claim (a frozen replica whose lease another replica took over) can finish after a
+ * newer one: it is recognised by the card's last claimer being someone else, and the card is bumped.
+ */
+export function cardSent(
+  db: Db,
+  id: string,
+  sent: CardSent,
+  now: number,
+  owner: string,
+): Promise<Job | undefined> {
   return db.tx(async (q) => {
-    const before = (await q<{ data: Job }>(LOCK_JOB, [id])).rows[0]?.data;
-    if (!before) return undefined;
-    const job = applyCardSent(before, sent, now);
+    const row = (await q<{ data: Job; card_owner: string | null }>(LOCK_JOB, [id])).rows[0];
+    if (!row) return undefined;
+    const overtaken = row.card_owner !== null && row.card_owner !== owner;
+    const job = applyCardSent(row.data, sent, now, overtaken);
     await q(WRITE_JOB, [id, toJson(job), false, false, true]);
     return job;
   });

@@ -1,37 +1,10 @@
 /** Statements over one job: creation with its reservation, guarded changes, reads. */
 
-// ---- createJob (one transaction: lock, read the quota, reserve) ---------------------------------------------
-
-/** $1 lock class, $2 open_id: createJobs of one user queue here (their in-flight count and daily use). */
-export const LOCK_USER = /* sql */ `SELECT pg_advisory_xact_lock($1, hashtext($2))`;
+// ---- createJob: see create-jobs.ts and sql/create-jobs.ts ------------------------------------------------
 
 /** $1 day. Locks the day's usage row: every reservation and refund of that day queues here. */
 export const LOCK_DAY = /* sql */ `SELECT yuan FROM usage_days WHERE day = $1 FOR UPDATE`;
 export const ADD_DAY = /* sql */ `INSERT INTO usage_days (day) VALUES ($1) ON CONFLICT (day) DO NOTHING`;
-
-export const NEXT_JOB_SEQ = /* sql */ `SELECT nextval('job_seq')::double precision AS seq`;
-
-/**
- * $1 id, $2 seq, $3 record, $4 day, $5 user, $6 chat, $7 day's spend afterwards, $8 model, $9 seconds,
- * $10 yuan, $11 now, $12 inbox id (NULL: none). The job, one video for the user and the chat, the spend,
- * the ledger entry and the inbox item's removal, in one statement (the day row is locked already).
- */
-export const INSERT_JOB = /* sql */ `
-  WITH users AS (
-    INSERT INTO usage_users (day, user_open_id, n) VALUES ($4, $5, 1)
-    ON CONFLICT (day, user_open_id) DO UPDATE SET n = usage_users.n + 1
-  ), chats AS (
-    INSERT INTO usage_chats (day, chat_id, n) VALUES ($4, $6, 1)
-    ON CONFLICT (day, chat_id) DO UPDATE SET n = usage_chats.n + 1
-  ), spend AS (
-    UPDATE usage_days SET yuan = $7 WHERE day = $4
-  ), entry AS (
-    INSERT INTO ledger (job_id, seq, user_open_id, chat_id, model, seconds, yuan, outcome, at)
-    VALUES ($1, $2, $5, $6, $8, $9, $10, 'reserved', $11)
-  ), taken AS (
-    DELETE FROM inbox WHERE id = $12
-  )
-  INSERT INTO jobs (id, seq, data) VALUES ($1, $2, $3::jsonb)`;
 
 /** $1 job id, $2 images (bytea[]), in order. */
 export const INSERT_IMAGES = /* sql */ `
@@ -46,9 +19,13 @@ export const INSERT_IMAGES = /* sql */ `
  * committed, so of two transitions from one state exactly one finds the row.
  */
 export const LOCK_JOB_IN = /* sql */ `SELECT data FROM jobs WHERE id = $1 AND state = ANY($2::text[]) FOR UPDATE`;
-export const LOCK_JOB = /* sql */ `SELECT data FROM jobs WHERE id = $1 FOR UPDATE`;
+/** $1 id. The record, and the replica that last claimed its card (for cardSent). */
+export const LOCK_JOB = /* sql */ `SELECT data, card_owner FROM jobs WHERE id = $1 FOR UPDATE`;
 
-/** $1 id, $2 record, $3 release the poll lease, $4 the delivery lease, $5 the card lease. */
+/**
+ * $1 id, $2 record, $3 release the poll lease, $4 the delivery lease, $5 the card lease. A release ends
+ * the lease but keeps its owner: card_owner says who claimed the card last (cardSent).
+ */
 export const WRITE_JOB = /* sql */ `
   UPDATE jobs SET
     data = $2::jsonb,
