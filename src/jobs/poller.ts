@@ -60,13 +60,14 @@ export class Poller {
   private readonly lastNotDone = new Map<string, number>();
   /** While nothing has been observed: the task that looks at doubling intervals. */
   private scoutId: string | undefined;
-  /** When a task last got the quick early look. */
-  private lastQuickLook = Number.NEGATIVE_INFINITY;
+  /** When a task of each account last got the quick early look (each account has its own QPS). */
+  private readonly lastQuickLook = new Map<string | undefined, number>();
 
   constructor(private readonly o: PollerOptions) {
     this.estimateNow = priorEstimate(o.expectedGenerationMs);
     this.queue = new KeyedQueue({
-      concurrency: o.concurrency ?? 2,
+      // Two looks at once per account: a look waiting for one account's slot holds no other account's.
+      concurrency: o.concurrency ?? Math.max(2, 2 * o.jimeng.accounts().length),
       onError: (err, key) => o.log.error({ err, jobId: key }, 'poll crashed'),
     });
     this.pump = new Pump(this.o.clock, this.o.log, 'polls', () => this.run());
@@ -75,11 +76,12 @@ export class Poller {
   /**
    * When a new task's first (early) look is due. In a burst only one task every 10 s gets the quick look
    * (3 s): each look takes a slot of the account's shared QPS, and 20 tasks looked at twice in their first
-   * seconds would put every look far behind; the others' first look is the one at 10 s.
+   * seconds would put every look far behind; the others' first look is the one at 10 s. Per account:
+   * another account's looks take nothing from this one's QPS.
    */
-  firstPollAt(now: number): number {
-    const quick = now - this.lastQuickLook >= SECOND_LOOK_MS;
-    if (quick) this.lastQuickLook = now;
+  firstPollAt(now: number, account?: string): number {
+    const quick = now - (this.lastQuickLook.get(account) ?? Number.NEGATIVE_INFINITY) >= SECOND_LOOK_MS;
+    if (quick) this.lastQuickLook.set(account, now);
     return now + firstLookDelay(this.estimateNow, this.o, quick);
   }
 

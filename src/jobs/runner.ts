@@ -131,7 +131,7 @@ export class JobRunner {
       log,
       busyRetryMs: o.busyRetryMs ?? 15_000,
       maxBusyRetries: o.maxBusyRetries ?? 40,
-      firstPollAt: (now) => this.poller.firstPollAt(now),
+      firstPollAt: (now, account) => this.poller.firstPollAt(now, account),
       onSubmitted: () => {
         this.cards.wake();
         this.poller.wake();

@@ -22,8 +22,8 @@ export interface SubmitterOptions {
   /** A queued job answered "busy" waits this long before trying again. */
   busyRetryMs: number;
   maxBusyRetries: number;
-  /** When a new task's first look is due. */
-  firstPollAt(now: number): number;
+  /** When a new task's first look is due (the account that took it: each has its own QPS). */
+  firstPollAt(now: number, account?: string): number;
   /** When a task was created: its card changes, the poller has a new task. */
   onSubmitted(job: Job): void;
   /** The job went back to the queue (busy) or changed so its card must say so. */
@@ -105,7 +105,7 @@ export class Submitter {
             submittedAt: now,
             polls: 0,
             retryAt: undefined,
-            nextPollAt: this.o.firstPollAt(now),
+            nextPollAt: this.o.firstPollAt(now, job.account),
           },
           charge: 'consume',
           card: true,
