@@ -13,12 +13,3 @@ export interface JimengAccess {
    */
   unrunnable?(): ReadonlyMap<string, string>;
 }
-
-/** One account: every job goes to it. */
-export function singleAccount(
-  client: Pick<JimengClient, 'submit' | 'getResult'>,
-  maxInFlight: number,
-): JimengAccess {
-  const accounts = [{ name: 'default', maxInFlight }];
-  return { accounts: () => accounts, client: () => client };
-}
