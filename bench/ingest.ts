@@ -118,7 +118,13 @@ async function measure(
   peers: Child,
   peersEnv: Record<string, string>,
 ) {
-  const child: Child = startChild(target, { ...creds, ...peersEnv });
+  // BENCH_PROF=<dir>: a V8 CPU profile of each bot process, written there when it ends.
+  const prof = process.env.BENCH_PROF;
+  const child: Child = startChild(
+    target,
+    { ...creds, ...peersEnv },
+    target === 'bot' && prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
+  );
   try {
     const { url } = (await child.ready) as { url: string };
     pin(child.proc.pid!, cpuPlan?.server);

@@ -135,7 +135,9 @@ export function startChild(mode: string, env: Record<string, string> = {}, execA
     async kill() {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGKILL');
+      // A profiled child must exit by itself to write its profile (it exits when the IPC channel closes).
+      if (process.env.BENCH_PROF) proc.disconnect();
+      else proc.kill('SIGKILL');
       await exited;
     },
   };

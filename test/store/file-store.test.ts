@@ -79,6 +79,26 @@ describe('FileStore', () => {
     expect(await FileStore.inspect({ dir: d })).toEqual(store.dump());
   });
 
+  it('a job archived for its age takes its ledger entries past ledgerDays with it, in the same pass', async () => {
+    const d = dir();
+    let now = T0;
+    const store = await openStore({
+      dir: d,
+      retention: { finishedJobs: 1000, finishedJobDays: 7, ledgerDays: 35 },
+      now: () => now,
+    });
+    const r = await store.createJob(draft(), policy, { now });
+    if (!r.ok) throw new Error('refused');
+    await store.transition(r.job.id, { from: ['queued'], to: 'cancelled', charge: 'refund' }, now);
+    expect((await store.ledgerSince(0)).map((e) => e.jobId)).toContain(r.job.id);
+    now += 40 * 86_400_000;
+    await store.accept(item('om_later', now)); // the first commit after a minute runs the full pass
+    expect(await store.job(r.job.id)).toBeUndefined();
+    expect((await store.ledgerSince(0)).map((e) => e.jobId)).not.toContain(r.job.id);
+    // The hot file holds neither (it kept the ledger of every archived job until the next pass).
+    await expect.poll(async () => (await FileStore.inspect({ dir: d })).ledger).toEqual([]);
+  });
+
   it('forgets dedup keys after the window, not before (Feishu re-pushes for ~7 h)', async () => {
     let now = T0;
     const store = await openStore({ dir: dir(), retention: { dedupHours: 24 }, now: () => now });

@@ -39,6 +39,8 @@ export function prune(s: State, opts: RetentionOptions, now: number, full: boole
     if (finished <= opts.finishedJobs * 2) return { archived: [], rewrite };
     return archiveFinished(s, opts, now);
   }
+  // Finished jobs first: the ledger entries of the jobs it archives may then go in the same pass.
+  const r = archiveFinished(s, opts, now);
   const seenCutoff = now - opts.dedupHours * 3_600_000;
   for (const [id, at] of Object.entries(d.seen)) if (at < seenCutoff) delete d.seen[id];
   const ledgerCutoff = now - opts.ledgerDays * DAY;
@@ -61,7 +63,6 @@ export function prune(s: State, opts: RetentionOptions, now: number, full: boole
     delete d.usage[day];
     rewrite = true;
   }
-  const r = archiveFinished(s, opts, now);
   return { archived: r.archived, rewrite: rewrite || r.rewrite };
 }
 
