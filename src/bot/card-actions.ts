@@ -142,9 +142,10 @@ export async function handleCardAction(o: CardActionOptions, action: CardAction)
     { jobId: r.job.id, fromJob: source.id, action: kind, user: by, state: 'queued' },
     `job ${r.job.id} → queued (${kind} of ${source.id})`,
   );
-  o.onChange();
-  restoreLater(o, source);
+  // Its place before the runner is woken (a quick submitter would make it 0).
   const position = await o.store.queuePosition(r.job.id);
+  o.onChange();
+  await restoreLater(o, source);
   return {
     ...toast('success', t.actions.queued(r.job.id, position)),
     card: { type: 'raw', data: o.presenter.pressedCard(source, kind, 0) },
@@ -178,17 +179,17 @@ async function doubleClick(
 
 /**
  * The answer card shows the pressed button as queued; Feishu keeps showing it until the card is patched.
- * After the double-click window the job's card is marked for sending again (the card owner patches it
- * back to its own buttons). A restart within those seconds leaves the pressed view until the next change
- * of the card: harmless, since a click on it is still a click on the job.
+ * The job's card is marked for sending again once the double-click window is over (the card owner then
+ * patches it back to its own buttons), in the store, so a restart meanwhile still puts it back; the
+ * timer only wakes the card owner when that time comes.
  */
-function restoreLater(o: CardActionOptions, source: Job): void {
-  o.later(() => {
-    o.store
-      .transition(source.id, { from: [source.state], card: true }, o.now())
-      .then((j) => {
-        if (j) o.onChange();
-      })
-      .catch((err: unknown) => o.log.warn({ err, jobId: source.id }, 'could not restore the card'));
-  }, DOUBLE_CLICK_MS);
+async function restoreLater(o: CardActionOptions, source: Job): Promise<void> {
+  const after = o.now() + DOUBLE_CLICK_MS;
+  try {
+    await o.store.transition(source.id, { from: [source.state], card: { after } }, o.now());
+  } catch (err) {
+    o.log.warn({ err, jobId: source.id }, 'could not mark the card to be put back');
+    return;
+  }
+  o.later(() => o.onChange(), DOUBLE_CLICK_MS);
 }

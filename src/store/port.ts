@@ -77,8 +77,12 @@ export interface Transition {
   set?: JobPatch;
   charge?: ChargeEffect;
   error?: JobError;
-  /** The card must show this change: bumps `card.version` so the card owner sends it. */
-  card?: boolean;
+  /**
+   * The card must show this change: bumps `card.version` so the card owner sends it. With `after`, not
+   * before that time (ms): Feishu shows a view of ours for now (a pressed button), and the send that
+   * replaces it is persisted with the job, so a restart meanwhile still sends it.
+   */
+  card?: boolean | { after: number };
   /** Ends a claim on the job (see claimPolls / claimDeliveries). */
   release?: 'poll' | 'delivery';
 }

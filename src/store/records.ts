@@ -170,3 +170,8 @@ export interface ChatFacts {
   /** Replies in a thread are refused there (230071): reply without reply_in_thread. */
   threadsRefused?: boolean;
 }
+
+/** The card after a transition that asks for it to be sent: the next version, not before `after` when given. */
+export function bumpedCard(card: CardState, ask: true | { after: number }): CardState {
+  return { ...card, version: card.version + 1, ...(ask === true ? {} : { retryAt: ask.after }) };
+}

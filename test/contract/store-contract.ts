@@ -367,6 +367,13 @@ export function storeContract(name: string, make: () => Promise<ContractStore>, 
       await s.cardSent(id, { ok: true, version: 2 }, T0 + 1001);
       await s.cardSent(id, { ok: true, version: 1 }, T0 + 1002);
       expect((await s.job(id))?.card).toEqual({ messageId: 'om_card', version: 2, sent: 2 });
+      // A card to send again later (a pressed button put back): persisted, not claimed before its time.
+      await s.transition(id, { from: ['queued'], card: { after: T0 + 20_000 } }, T0 + 1003);
+      expect((await s.job(id))?.card).toMatchObject({ version: 3, sent: 2, retryAt: T0 + 20_000 });
+      expect(await s.claimCards({ now: T0 + 19_999, limit: 5, leaseMs: 5000 })).toEqual([]);
+      expect(await s.claimCards({ now: T0 + 20_000, limit: 5, leaseMs: 5000 })).toHaveLength(1);
+      await s.cardSent(id, { ok: true, version: 3 }, T0 + 20_001);
+      expect((await s.job(id))?.card).toEqual({ messageId: 'om_card', version: 3, sent: 3 });
 
       await s.claimSubmits({ now: T0, accounts: ACCOUNT, limit: 1 });
       await s.transition(id, { from: ['submitting'], to: 'running', set: { taskId: 't' } }, T0);

@@ -9,7 +9,7 @@ import {
   type Transition,
 } from '../port.js';
 import { refusalFor } from '../quota-rule.js';
-import { isActive, type Job, type JobState } from '../records.js';
+import { bumpedCard, isActive, type Job, type JobState } from '../records.js';
 import { hasFreeSlot, pickSubmits } from '../submit-order.js';
 import { quotaStateOf } from './quota-ops.js';
 import type { State } from './state.js';
@@ -55,7 +55,7 @@ export function transition(s: State, id: string, t: Transition, now: number): Jo
   const patch: Partial<Job> = { ...t.set };
   if (t.to) patch.state = t.to;
   if (t.error) patch.error = { ...t.error };
-  if (t.card) patch.card = { ...job.card, version: job.card.version + 1 };
+  if (t.card) patch.card = bumpedCard(job.card, t.card);
   if (t.release) delete s.jobLeases.get(id)?.[t.release];
   s.changeJob(job, patch, now);
   switch (t.charge) {

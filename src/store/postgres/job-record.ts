@@ -1,5 +1,5 @@
 import type { CardSent, ChargeEffect, JobDraft, Transition } from '../port.js';
-import type { Job, JobState, LedgerEntry } from '../records.js';
+import { bumpedCard, type Job, type JobState, type LedgerEntry } from '../records.js';
 
 /**
  * How a job record changes, as pure functions over the stored JSON: the same rules as the engine's
@@ -36,7 +36,7 @@ export function applyTransition(job: Job, t: Transition, now: number): { job: Jo
   const patch: Record<string, unknown> = { ...t.set };
   if (t.to) patch.state = t.to;
   if (t.error) patch.error = { ...t.error };
-  if (t.card) patch.card = { ...job.card, version: job.card.version + 1 };
+  if (t.card) patch.card = bumpedCard(job.card, t.card);
   const next = changed(job, patch, now);
   const change = chargeChange(next, t.charge);
   if (change.refund) next.charge = 'refunded';
