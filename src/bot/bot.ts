@@ -188,6 +188,9 @@ export class Bot {
   }
 
   private isChatter(msg: ChatMessage): boolean {
+    // Most of a group's traffic: no mention and no slash (`/`, or full-width `／`, the only characters whose
+    // NFKC form starts with one) cannot be for the bot, so the router need not see it.
+    if (msg.chatType !== 'p2p' && !msg.mentions.length && !/[/／]/.test(msg.text)) return true;
     return (
       parseCommand(msg.text, {
         mentions: msg.mentions,

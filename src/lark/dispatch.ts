@@ -7,32 +7,32 @@ import type { CardActionAnswer, ChatEvent, ChatEventHandler } from './events.js'
  * finishes without acking: `{}`). Rejects when the handler fails before acking, so the transport can
  * answer with an error and Feishu delivers again. A failure after the ack is only logged.
  */
-export async function dispatch(
+export function dispatch(
   delivery: Delivery,
   handler: ChatEventHandler,
   log: Logger,
 ): Promise<CardActionAnswer> {
-  let acked = false;
-  let answer: CardActionAnswer = {};
-  let signal!: () => void;
-  const ackedP = new Promise<void>((resolve) => {
-    signal = resolve;
-  });
-  const ack = (body?: CardActionAnswer) => {
-    if (acked) return;
-    acked = true;
-    if (body) answer = body;
-    signal();
-  };
-  const evt = { ...delivery, ack } as ChatEvent;
-  const run = handler(evt).then(
-    () => ack(),
-    (err: unknown) => {
-      if (!acked) throw err;
+  // One promise settled by whichever comes first, the ack or the handler's end (this runs for every
+  // delivery: no race of two promises).
+  return new Promise<CardActionAnswer>((resolve, reject) => {
+    let acked = false;
+    const ack = (body?: CardActionAnswer) => {
+      if (acked) return;
+      acked = true;
+      resolve(body ?? {});
+    };
+    const failed = (err: unknown) => {
+      if (!acked) {
+        acked = true;
+        reject(err);
+        return;
+      }
       log.error({ err, type: delivery.type }, 'lark: event handler failed after acknowledging');
-    },
-  );
-  await Promise.race([ackedP, run]);
-  run.catch(() => {}); // a failure before the ack was thrown by the race already
-  return answer;
+    };
+    try {
+      handler({ ...delivery, ack } as ChatEvent).then(() => ack(), failed);
+    } catch (err) {
+      failed(err);
+    }
+  });
 }

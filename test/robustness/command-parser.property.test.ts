@@ -108,6 +108,19 @@ describe('command parser under hostile input', () => {
     );
   });
 
+  it('in a group, a message with no mention and no slash is ignored (the bot skips the parser for it)', () => {
+    const slashless = fc
+      .oneof(text, fc.string({ unit: 'binary', maxLength: 200 }))
+      .map((t) => t.replace(/[/／]/g, ''));
+    fc.assert(
+      fc.property(slashless, fc.constantFrom('group', 'topic', ''), fc.boolean(), (t, chatType, knowsBot) => {
+        const r = parseCommand(t, { mentions: [], chatType, ...(knowsBot ? { botOpenId: BOT } : {}) });
+        expect(r.type).toBe('ignore');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('is deterministic', () => {
     fc.assert(
       fc.property(text, (t) => {
