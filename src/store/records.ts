@@ -5,6 +5,16 @@
 
 export type Tier = '720p' | '1080p' | 'pro';
 export type JobState = 'queued' | 'submitting' | 'running' | 'delivered' | 'failed' | 'cancelled';
+
+/** Jobs by state, all at 0 (what jobCounts starts from). */
+export const noJobCounts = (): Record<JobState, number> => ({
+  queued: 0,
+  submitting: 0,
+  running: 0,
+  delivered: 0,
+  failed: 0,
+  cancelled: 0,
+});
 export const ACTIVE_STATES: readonly JobState[] = ['queued', 'submitting', 'running'];
 /** Queued, submitting or running: the job still holds a place at Jimeng or in line for it. */
 export const isActive = (job: { state: JobState }): boolean => ACTIVE_STATES.includes(job.state);
@@ -169,9 +179,4 @@ export interface InboxItem {
 export interface ChatFacts {
   /** Replies in a thread are refused there (230071): reply without reply_in_thread. */
   threadsRefused?: boolean;
-}
-
-/** The card after a transition that asks for it to be sent: the next version, not before `after` when given. */
-export function bumpedCard(card: CardState, ask: true | { after: number }): CardState {
-  return { ...card, version: card.version + 1, ...(ask === true ? {} : { retryAt: ask.after }) };
 }

@@ -11,7 +11,16 @@ import type {
   StorePort,
   Transition,
 } from '../port.js';
-import type { AdminLogEntry, ChatFacts, InboxItem, Job, JobState, LedgerEntry, Pause } from '../records.js';
+import {
+  type AdminLogEntry,
+  type ChatFacts,
+  type InboxItem,
+  type Job,
+  type JobState,
+  type LedgerEntry,
+  noJobCounts,
+  type Pause,
+} from '../records.js';
 import * as inbox from './inbox-ops.js';
 import * as jobs from './job-ops.js';
 import * as quota from './quota-ops.js';
@@ -184,14 +193,7 @@ export abstract class EngineStore implements StorePort {
   }
 
   async jobCounts(): Promise<Record<JobState, number>> {
-    const counts: Record<JobState, number> = {
-      queued: 0,
-      submitting: 0,
-      running: 0,
-      delivered: 0,
-      failed: 0,
-      cancelled: 0,
-    };
+    const counts = noJobCounts();
     for (const j of this.state.data.jobs) counts[j.state]++;
     return counts;
   }

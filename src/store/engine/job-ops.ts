@@ -1,3 +1,4 @@
+import { cardAfterSend, newJobRecord, transitionPatch } from '../job-rules.js';
 import {
   type CardSent,
   type ClaimInput,
@@ -9,7 +10,7 @@ import {
   type Transition,
 } from '../port.js';
 import { refusalFor } from '../quota-rule.js';
-import { bumpedCard, isActive, type Job, type JobState } from '../records.js';
+import { isActive, type Job, type JobState } from '../records.js';
 import { hasFreeSlot, pickSubmits } from '../submit-order.js';
 import { quotaStateOf } from './quota-ops.js';
 import type { State } from './state.js';
@@ -30,18 +31,7 @@ export function createJob(
     draft.costYuan,
   );
   if (refusal) return { ok: false, refusal };
-  const job: Job = {
-    ...draft,
-    ...(draft.images ? { images: draft.images.map((i) => ({ ...i })) } : {}),
-    id: s.nextJobId(),
-    state: 'queued',
-    charge: 'reserved',
-    polls: 0,
-    busyRetries: 0,
-    card: { version: 1, sent: 0 },
-    createdAt: now,
-    updatedAt: now,
-  };
+  const job = newJobRecord(draft, s.nextJobId(), now);
   s.addJob(job);
   s.reserve(job, now);
   if (inboxId !== undefined) s.removeInbox(inboxId);
@@ -52,10 +42,7 @@ export function createJob(
 export function transition(s: State, id: string, t: Transition, now: number): Job | undefined {
   const job = s.byId.get(id);
   if (!job || !t.from.includes(job.state)) return undefined;
-  const patch: Partial<Job> = { ...t.set };
-  if (t.to) patch.state = t.to;
-  if (t.error) patch.error = { ...t.error };
-  if (t.card) patch.card = bumpedCard(job.card, t.card);
+  const patch = transitionPatch(job, t);
   if (t.release) delete s.jobLeases.get(id)?.[t.release];
   s.changeJob(job, patch, now);
   switch (t.charge) {
@@ -192,16 +179,7 @@ export function claimCards(s: State, input: ClaimInput): Job[] {
 export function cardSent(s: State, id: string, sent: CardSent, now: number): Job | undefined {
   const job = s.byId.get(id);
   if (!job) return undefined;
-  const card = { ...job.card };
-  if (sent.ok) {
-    if (sent.version > card.sent) card.sent = sent.version;
-    if (sent.messageId) card.messageId = sent.messageId;
-    delete card.retryAt;
-    delete card.attempts;
-  } else {
-    card.retryAt = sent.retryAt;
-    card.attempts = (card.attempts ?? 0) + 1;
-  }
+  const card = cardAfterSend(job.card, sent);
   delete s.jobLeases.get(id)?.card;
   s.changeJob(job, { card }, now);
   return job;

@@ -1,3 +1,4 @@
+import { jobIdOf } from '../job-rules.js';
 import {
   type AdminLogEntry,
   type ChatFacts,
@@ -142,7 +143,7 @@ export class State {
   nextJobId(): string {
     this.data.seq += 1;
     this.changes.meta = true;
-    return `J${this.data.seq.toString(36).toUpperCase().padStart(4, '0')}`;
+    return jobIdOf(this.data.seq);
   }
 
   addJob(job: Job): void {

@@ -1,10 +1,12 @@
+import { jobIdOf } from '../job-rules.js';
 import type { CreateJobResult, JobDraft, QuotaPolicy, QuotaState } from '../port.js';
 import { refusalFor } from '../quota-rule.js';
-import type { Job, Pause } from '../records.js';
+import type { Job } from '../records.js';
 import type { Db, Query } from './db.js';
-import { jobIdOf, newJob } from './job-record.js';
+import { newJob } from './job-record.js';
 import { toJson } from './json-codec.js';
 import { USER_LOCK_CLASS } from './locks.js';
+import { type QuotaRow, quotaStateOf } from './quota-ops.js';
 import {
   DROP_DAYS,
   INSERT_JOBS,
@@ -22,15 +24,8 @@ export interface CreateCall {
   opts: { now: number; inboxId?: string; images?: Uint8Array[] };
 }
 
-interface QuotaRow {
-  used: number | null;
-  user_limit: number | null;
-  extra_today: number | null;
-  chat_used: number | null;
-  chat_limit: number | null;
-  spent_yuan: number | null;
-  in_flight: number;
-  paused: Pause | null;
+/** A quota row of the batch, with the batch's inbox items still there. */
+interface BatchQuotaRow extends QuotaRow {
   inbox: string[];
 }
 
@@ -119,12 +114,12 @@ async function readQuotas(q: Query, calls: readonly CreateCall[], inboxIds: stri
   const keys = uniq(calls.map((c) => keyOf(c.draft)));
   const triples = keys.map((k) => k.split('\u0000'));
   const columns = [0, 1, 2].map((i) => triples.map((t) => t[i]));
-  const rows = (await q<QuotaRow>(QUOTA_STATES, [...columns, inboxIds])).rows;
+  const rows = (await q<BatchQuotaRow>(QUOTA_STATES, [...columns, inboxIds])).rows;
   const used = new Map<string, number>(); // day|user
   const chatUsed = new Map<string, number>(); // day|chat
   const spent = new Map<string, number>(); // day
   const inFlight = new Map<string, number>(); // user
-  const base = new Map<string, QuotaRow>();
+  const base = new Map<string, BatchQuotaRow>();
   for (const [i, [day, user, chat]] of triples.entries()) {
     const r = rows[i]!;
     base.set(keys[i]!, r);
@@ -136,18 +131,14 @@ async function readQuotas(q: Query, calls: readonly CreateCall[], inboxIds: stri
   return {
     inbox: new Set(rows[0]?.inbox ?? []),
     of(d: JobDraft): QuotaState {
-      const r = base.get(keyOf(d))!;
-      const state: QuotaState = {
+      // The row's limits and pause, with the counts as this batch has reserved them so far.
+      return {
+        ...quotaStateOf(base.get(keyOf(d))!),
         used: used.get(`${d.day}|${d.userOpenId}`)!,
-        extraToday: r.extra_today ?? 0,
         chatUsed: chatUsed.get(`${d.day}|${d.chatId}`)!,
         spentYuan: spent.get(d.day)!,
         inFlight: inFlight.get(d.userOpenId)!,
-        paused: r.paused,
       };
-      if (r.user_limit !== null) state.userLimit = r.user_limit;
-      if (r.chat_limit !== null) state.chatLimit = r.chat_limit;
-      return state;
     },
     reserve(d: JobDraft): void {
       used.set(`${d.day}|${d.userOpenId}`, used.get(`${d.day}|${d.userOpenId}`)! + 1);

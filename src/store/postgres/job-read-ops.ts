@@ -1,4 +1,4 @@
-import type { Job, JobState } from '../records.js';
+import { type Job, type JobState, noJobCounts } from '../records.js';
 import { type Db, limitParam } from './db.js';
 import { IN_FLIGHT, JOB, JOB_COUNTS, JOB_IMAGES, JOBS_IN, JOBS_OF_USER, QUEUE_POSITION } from './sql/jobs.js';
 
@@ -31,14 +31,7 @@ export async function inFlight(db: Db, user: string): Promise<number> {
 }
 
 export async function jobCounts(db: Db): Promise<Record<JobState, number>> {
-  const counts: Record<JobState, number> = {
-    queued: 0,
-    submitting: 0,
-    running: 0,
-    delivered: 0,
-    failed: 0,
-    cancelled: 0,
-  };
+  const counts = noJobCounts();
   for (const r of (await db.query<{ state: JobState; n: number }>(JOB_COUNTS)).rows) counts[r.state] = r.n;
   return counts;
 }

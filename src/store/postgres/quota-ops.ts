@@ -17,7 +17,8 @@ import {
   SET_USER_LIMIT,
 } from './sql/quota.js';
 
-interface QuotaRow {
+/** A row of the QUOTA_STATE(S) queries. */
+export interface QuotaRow {
   used: number | null;
   user_limit: number | null;
   extra_today: number | null;
@@ -33,7 +34,11 @@ export async function readQuotaState(
   q: Query,
   k: { user: string; chat: string; day: string },
 ): Promise<QuotaState> {
-  const r = (await q<QuotaRow>(QUOTA_STATE, [k.day, k.user, k.chat])).rows[0]!;
+  return quotaStateOf((await q<QuotaRow>(QUOTA_STATE, [k.day, k.user, k.chat])).rows[0]!);
+}
+
+/** The port's QuotaState from a quota row (absent limits stay absent: the policy's apply). */
+export function quotaStateOf(r: QuotaRow): QuotaState {
   const state: QuotaState = {
     used: r.used ?? 0,
     extraToday: r.extra_today ?? 0,
