@@ -1,4 +1,5 @@
 /** Text helpers of the command parser. Pure. */
+import { editDistance } from '../../util/edit-distance.js';
 
 export interface Token {
   text: string;
@@ -60,26 +61,6 @@ export function unquote(s: string): string {
   return inner.trim();
 }
 
-/**
- * Edit distance with adjacent transpositions counted as one edit (optimal string alignment), for "did
- * you mean": `vidoe` is one slip from `video`, not two. Inputs are short.
- */
-export function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
 /** Two letters swapped, nothing else: the slip of a hand, not another word (`/qouta`, not `/quote`). */
 export function isTransposition(a: string, b: string): boolean {
   if (a.length !== b.length || a === b) return false;
@@ -99,7 +80,7 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
-    const d = distance(s, c);
+    const d = editDistance(s, c);
     if (d < bestD) {
       bestD = d;
       best = c;
