@@ -186,3 +186,19 @@ async function spawnBot(env: Record<string, string>): Promise<BotProcess> {
   });
   return bot;
 }
+
+/** The bot's answers to one message in Feishu: non-card replies (the video, a text) and failed cards. */
+export function finalAnswers(w: BotWorld, messageId: string) {
+  const thread = w.feishu.messages.filter(
+    (m) => m.senderType === 'app' && (m.parentId === messageId || m.rootId === messageId),
+  );
+  const nonCards = thread.filter((m) => m.msgType !== 'interactive');
+  const failedCards = thread.filter(
+    (m) => m.msgType === 'interactive' && m.updated && m.content.includes('"template":"red"'),
+  );
+  return { nonCards, failedCards, count: nonCards.length + failedCards.length };
+}
+
+/** Jimeng tasks created for a prompt (more than one = submitted twice). */
+export const tasksFor = (w: BotWorld, prompt: string) =>
+  [...w.jimeng.tasks.values()].filter((t) => t.prompt === prompt).length;

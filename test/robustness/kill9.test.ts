@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileStore } from '../../src/store/file/file-store.js';
-import { type BotProcess, type BotWorld, startBotWorld } from '../helpers/bot-process.js';
+import {
+  type BotProcess,
+  type BotWorld,
+  finalAnswers,
+  startBotWorld,
+  tasksFor,
+} from '../helpers/bot-process.js';
 import { waitFor } from '../helpers/sandbox.js';
 
 // The bot as a real process, SIGKILLed at a random moment of each /video job's life (before the ack, while
@@ -13,17 +19,6 @@ let world: BotWorld;
 afterAll(async () => {
   await world?.close();
 });
-
-const finalAnswers = (w: BotWorld, messageId: string) => {
-  const thread = w.feishu.messages.filter(
-    (m) => m.senderType === 'app' && (m.parentId === messageId || m.rootId === messageId),
-  );
-  const nonCards = thread.filter((m) => m.msgType !== 'interactive');
-  const failedCards = thread.filter(
-    (m) => m.msgType === 'interactive' && m.updated && m.content.includes('"template":"red"'),
-  );
-  return { nonCards, failedCards, count: nonCards.length + failedCards.length };
-};
 
 describe('kill -9 at random points of the job lifecycle', () => {
   it(`${ROUNDS} rounds: exactly one answer per message, no task submitted twice`, async () => {
@@ -71,7 +66,7 @@ describe('kill -9 at random points of the job lifecycle', () => {
     const report: string[] = [];
     for (const [messageId, prompt] of prompts) {
       const a = finalAnswers(world, messageId);
-      const tasks = [...world.jimeng.tasks.values()].filter((t) => t.prompt === prompt).length;
+      const tasks = tasksFor(world, prompt);
       if (a.count !== 1 || tasks > 1)
         report.push(
           `${prompt}: ${a.nonCards.map((m) => m.msgType).join(',')} + ${a.failedCards.length} failed card(s), ${tasks} task(s)`,
