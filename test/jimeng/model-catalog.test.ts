@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CAMERA_STRENGTHS, CAMERA_TEMPLATES, getCameraTemplate } from '../../src/jimeng/camera-templates.js';
-import { isJimengError, type JimengError } from '../../src/jimeng/errors.js';
 import { createModelCatalog, DEFAULT_PRICES, defaultCatalog } from '../../src/jimeng/model-catalog.js';
 import { MODELS, priceOf } from '../../src/jimeng/models.js';
-
-function thrown(fn: () => unknown): JimengError {
-  try {
-    fn();
-  } catch (err) {
-    if (isJimengError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a JimengError');
-}
+import { thrown } from '../helpers/jimeng-error.js';
 
 describe('createModelCatalog: prices are configuration', () => {
   it('defaults: 0.6 / 0.8 / 1.0 yuan per second by tier; first+last frame and camera take their tier price', () => {

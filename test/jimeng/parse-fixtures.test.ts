@@ -4,7 +4,6 @@
  * the client receives.
  */
 import { describe, expect, it } from 'vitest';
-import { isJimengError, type JimengError } from '../../src/jimeng/errors.js';
 import { parseResultResponse } from '../../src/jimeng/parse-result.js';
 import { parseSubmitResponse } from '../../src/jimeng/parse-submit.js';
 import resultQps from '../fixtures/jimeng/get-result-50429.json' with { type: 'json' };
@@ -14,6 +13,7 @@ import generating from '../fixtures/jimeng/get-result-generating.json' with { ty
 import inQueue from '../fixtures/jimeng/get-result-in-queue.json' with { type: 'json' };
 import submitQps from '../fixtures/jimeng/submit-50429.json' with { type: 'json' };
 import submitOk from '../fixtures/jimeng/submit-ok.json' with { type: 'json' };
+import { thrown } from '../helpers/jimeng-error.js';
 
 interface Answer {
   httpStatus: number;
@@ -21,16 +21,6 @@ interface Answer {
 }
 const submit = (a: Answer) => parseSubmitResponse(a.httpStatus, JSON.stringify(a.body));
 const result = (a: Answer) => parseResultResponse(a.httpStatus, JSON.stringify(a.body));
-
-function thrown(fn: () => unknown): JimengError {
-  try {
-    fn();
-  } catch (err) {
-    if (isJimengError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a JimengError');
-}
 
 describe('CVSync2AsyncSubmitTask answers (test/fixtures/jimeng)', () => {
   it('Submit OK: the task id and the request id', () => {

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isJimengError, type JimengError } from '../../src/jimeng/errors.js';
 import { parseResultResponse } from '../../src/jimeng/parse-result.js';
 import { parseSubmitResponse } from '../../src/jimeng/parse-submit.js';
 import { fromServiceCode } from '../../src/jimeng/service-codes.js';
+import { thrown } from '../helpers/jimeng-error.js';
 
 const j = (v: unknown) => JSON.stringify(v);
-
-function thrown(fn: () => unknown): JimengError {
-  try {
-    fn();
-  } catch (err) {
-    if (isJimengError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a JimengError');
-}
 
 describe('error mapping', () => {
   const cases: [number, string, string, boolean][] = [
