@@ -43,12 +43,18 @@ export async function sweep(
     try {
       const run = async (sql: string, params: unknown[]) => (await client.query(sql, params)).rowCount ?? 0;
       const ledgerCutoff = now - opts.ledgerDays * DAY;
+      // Finished jobs first: the ledger entries of the jobs it archives may then go in the same pass.
+      const archived = await run(ARCHIVE_FINISHED, [
+        opts.finishedJobs,
+        now - opts.finishedJobDays * DAY,
+        now,
+      ]);
       return {
         seen: await run(FORGET_SEEN, [now - opts.dedupHours * 3_600_000]),
         ledger: await run(PRUNE_LEDGER, [ledgerCutoff]),
         adminLog: await run(PRUNE_ADMIN_LOG, [ledgerCutoff]),
         usageDays: await run(PRUNE_USAGE_DAYS, [opts.ledgerDays]),
-        archived: await run(ARCHIVE_FINISHED, [opts.finishedJobs, now - opts.finishedJobDays * DAY, now]),
+        archived,
       };
     } finally {
       await client.query(UNLOCK, [LOCK_CLASS, RETENTION_KEY]).catch(() => {
