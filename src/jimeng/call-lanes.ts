@@ -27,12 +27,8 @@ export class CallLanes implements CallPacer {
 
   constructor(private readonly source: CallPacer) {}
 
-  takeCallSlot(signal?: AbortSignal, lane: CallLane = 'poll'): Promise<void> {
-    return this.take(lane, signal);
-  }
-
   /** Waits for this lane's turn, then for the pacer's slot. */
-  take(lane: CallLane, signal?: AbortSignal): Promise<void> {
+  takeCallSlot(signal?: AbortSignal, lane: CallLane = 'poll'): Promise<void> {
     if (signal?.aborted) return Promise.reject(abortedError(signal));
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, ...(signal ? { signal } : {}) };
@@ -48,11 +44,6 @@ export class CallLanes implements CallPacer {
       this.waiting[lane].push(waiter);
       void this.run();
     });
-  }
-
-  /** Calls waiting, by lane. */
-  get waitingCount(): Record<CallLane, number> {
-    return { submit: this.waiting.submit.length, poll: this.waiting.poll.length };
   }
 
   /**

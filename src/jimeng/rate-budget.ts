@@ -64,7 +64,7 @@ export class RateBudget implements CallPacer {
    * both wait (see call-lanes.ts); within a lane, slots go in call order.
    */
   takeCallSlot(signal?: AbortSignal, lane: CallLane = 'poll'): Promise<void> {
-    return this.lanes.take(lane, signal);
+    return this.lanes.takeCallSlot(signal, lane);
   }
 
   /** The pacing itself: the next slot in call order. */

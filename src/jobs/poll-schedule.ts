@@ -76,8 +76,8 @@ export function nextLookDelay(est: Estimate, elapsedMs: number, o: ScheduleOptio
     // Past the prior with nothing learnt: the prior is wrong, and only a "done" tells by how much.
     if (elapsedMs >= est.ms)
       return Math.max(floor, Math.min(LATE_MAX_MS, Math.max(LATE_MIN_MS, elapsedMs * SCOUT_LATE_SHARE)));
-    // Steps of half its age (3, 5, 7.5, 10, 15, 22.5 s … after a 3 s first look, 2 s floor): the first "done" teaches every task, so it pays to find
-    // it soon; only the scout pays for it.
+    // Steps of half its age (3, 5, 7.5, 10, 15, 22.5 s … after a 3 s first look, 2 s floor): the first
+    // "done" teaches every task, so it pays to find it soon; only the scout pays for it.
     return Math.max(floor, Math.min(byEstimate, elapsedMs * SCOUT_GROWTH));
   }
   return byEstimate;

@@ -58,7 +58,7 @@ export class Poller {
   private estimateNow: Estimate;
   /** When each running task last answered "not yet" (for the estimate). */
   private readonly lastNotDone = new Map<string, number>();
-  /** While nothing has been observed: the task that looks at doubling intervals. */
+  /** While nothing has been observed: the task that looks at steps of half its age. */
   private scoutId: string | undefined;
   /** When a task of each account last got the quick early look (each account has its own QPS). */
   private readonly lastQuickLook = new Map<string | undefined, number>();
