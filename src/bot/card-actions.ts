@@ -145,7 +145,7 @@ export async function handleCardAction(o: CardActionOptions, action: CardAction)
   // Its place before the runner is woken (a quick submitter would make it 0).
   const position = await o.store.queuePosition(r.job.id);
   o.onChange();
-  await restoreLater(o, source);
+  await restoreLater(o, source, now);
   return {
     ...toast('success', t.actions.queued(r.job.id, position)),
     card: { type: 'raw', data: o.presenter.pressedCard(source, kind, 0) },
@@ -183,10 +183,13 @@ async function doubleClick(
  * patches it back to its own buttons), in the store, so a restart meanwhile still puts it back; the
  * timer only wakes the card owner when that time comes.
  */
-async function restoreLater(o: CardActionOptions, source: Job): Promise<void> {
-  const after = o.now() + DOUBLE_CLICK_MS;
+async function restoreLater(o: CardActionOptions, source: Job, now: number): Promise<void> {
   try {
-    await o.store.transition(source.id, { from: [source.state], card: { after } }, o.now());
+    await o.store.transition(
+      source.id,
+      { from: [source.state], card: { after: now + DOUBLE_CLICK_MS } },
+      now,
+    );
   } catch (err) {
     o.log.warn({ err, jobId: source.id }, 'could not mark the card to be put back');
     return;
