@@ -47,7 +47,15 @@ export function verifyDelivery(
 ): Verdict {
   const signed = Boolean(h.timestamp && h.nonce && h.signature);
   if (opts.encryptKey && signed) {
-    const ok = verifyLarkSignature({ ...h, encryptKey: opts.encryptKey, rawBody: raw });
+    // Fields named rather than spread from `h`: this runs for every request, and the spread measurably
+    // costs more (bench/ingest.ts, chatter).
+    const ok = verifyLarkSignature({
+      timestamp: h.timestamp,
+      nonce: h.nonce,
+      signature: h.signature,
+      encryptKey: opts.encryptKey,
+      rawBody: raw,
+    });
     if (!ok)
       return reject(
         401,
