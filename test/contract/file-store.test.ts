@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { FileStore } from '../../src/store/file/file-store.js';
 import { storeContract } from './store-contract.js';
 
-storeContract('FileStore', async () => {
+storeContract('FileStore', async (now) => {
   const dir = mkdtempSync(join(tmpdir(), 'store-contract-'));
-  let store = await FileStore.open({ dir });
+  let store = await FileStore.open({ dir, now });
   return {
     store,
     reopen: async () => {
       await store.close();
-      store = await FileStore.open({ dir });
+      store = await FileStore.open({ dir, now });
       return store;
     },
     cleanup: () => rm(dir, { recursive: true, force: true }),

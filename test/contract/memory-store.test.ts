@@ -2,4 +2,4 @@ import { MemoryStore } from '../../src/store/memory/memory-store.js';
 import { storeContract } from './store-contract.js';
 
 // Not durable: the reopen case does not apply to it.
-storeContract('MemoryStore', async () => ({ store: new MemoryStore() }), false);
+storeContract('MemoryStore', async (now) => ({ store: new MemoryStore({ now }) }), false);

@@ -11,14 +11,14 @@ beforeAll(async () => {
 });
 afterAll(() => cluster?.stop());
 
-storeContract('PgStore', async () => {
+storeContract('PgStore', async (now) => {
   const url = await cluster.createDatabase();
-  let store = await PgStore.open({ url });
+  let store = await PgStore.open({ url, now });
   return {
     store,
     reopen: async () => {
       await store.close();
-      store = await PgStore.open({ url });
+      store = await PgStore.open({ url, now });
       return store;
     },
   };

@@ -50,12 +50,20 @@ export const item = (id: string, at = T0): InboxItem => ({
 });
 const ACCOUNT = [{ name: 'main', maxInFlight: 2 }];
 
-export function storeContract(name: string, make: () => Promise<ContractStore>, durable = true): void {
+/**
+ * `make(now)` builds the store with `now` as its own clock (retention): the contract's records are dated
+ * around T0, and a store on the wall clock would prune them as old once T0 is a day or two past.
+ */
+export function storeContract(
+  name: string,
+  make: (now: () => number) => Promise<ContractStore>,
+  durable = true,
+): void {
   describe(`storage port contract: ${name}`, () => {
     let cs: ContractStore;
     let s: StorePort;
     const open = async () => {
-      cs = await make();
+      cs = await make(() => T0);
       s = cs.store;
       return s;
     };

@@ -8,8 +8,9 @@ import { StoreError } from '../../src/store/store-error.js';
 import { DAY, draft, item, POLICY } from '../contract/store-contract.js';
 
 const opened: FileStore[] = [];
+/** On the test's clock unless told otherwise: records are dated around T0, which the wall clock outgrows. */
 async function openStore(options: FileStoreOptions): Promise<FileStore> {
-  const store = await FileStore.open(options);
+  const store = await FileStore.open({ now: () => T0, ...options });
   opened.push(store);
   return store;
 }
