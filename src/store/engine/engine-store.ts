@@ -1,3 +1,4 @@
+import rfdc from 'rfdc';
 import type {
   AdminAction,
   AdminResult,
@@ -27,7 +28,12 @@ import * as quota from './quota-ops.js';
 import { DEFAULT_RETENTION, type PruneResult, prune, type RetentionOptions } from './retention.js';
 import type { State } from './state.js';
 
-const copy = <T>(v: T): T => structuredClone(v);
+/**
+ * Records are plain JSON data (they are what the journal and PostgreSQL hold). rfdc copies them ~8x faster
+ * than structuredClone, which serialises through V8's message format: a /video makes several copies
+ * (inbox item, job in and out), which was ~10 % of its ingest CPU (bench/ingest.ts).
+ */
+const copy: <T>(v: T) => T = rfdc({ proto: false, circles: false });
 const holdsImages = (state: JobState | undefined) => state === 'queued' || state === 'submitting';
 const PRUNE_FULL_MS = 60_000;
 const PRUNE_BURST_MS = 1_000;
