@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 
 async function open(url: string, opts: Partial<PgStoreOptions> = {}): Promise<PgStore> {
-  const store = await PgStore.open({ url, sweepEveryMs: 0, ...opts });
+  const store = await PgStore.open({ url, sweepEveryMs: 0, now: () => T0, ...opts });
   opened.push(store);
   return store;
 }

@@ -300,7 +300,7 @@ describe('PgStore matches the in-memory reference', () => {
           const mem = new MemoryStore({ now: () => now });
           const url = await cluster.createDatabase();
           // Two pools taking turns as one logical process (one replica id): the reference is one process.
-          const one = { sweepEveryMs: 0, replica: { id: 'model' } };
+          const one = { sweepEveryMs: 0, replica: { id: 'model' }, now: () => now };
           const replicas = [await PgStore.open({ url, ...one }), await PgStore.open({ url, ...one })];
           try {
             const ids: string[] = [];
