@@ -12,7 +12,7 @@ import { DropLog } from './drop-log.js';
 import { handleMessage } from './handle-message.js';
 import type { BotPresenter } from './presenter.js';
 import { onRecalled } from './recalls.js';
-import { parseCommand } from './router.js';
+import { type Route, routeMessage } from './router.js';
 import type { Texts } from './texts/texts.js';
 
 export interface BotOptions {
@@ -141,7 +141,8 @@ export class Bot {
       return;
     }
     const msg = evt.message;
-    if (this.isChatter(msg)) {
+    const route = this.routeOf(msg);
+    if (!route) {
       count('ignored');
       evt.ack();
       return;
@@ -158,7 +159,7 @@ export class Bot {
     }
     evt.ack();
     count('accepted');
-    this.schedule(msg);
+    this.schedule(msg, route);
   };
 
   /** Handles what a previous process left in the inbox, then keeps draining it. */
@@ -187,20 +188,21 @@ export class Bot {
     }
   }
 
-  private isChatter(msg: ChatMessage): boolean {
+  /** The message's route, or undefined when it is not for the bot (chatter: acknowledged, not kept). */
+  private routeOf(msg: ChatMessage): Route | undefined {
     // Most of a group's traffic: no mention and no slash (`/`, or full-width `／`, the only characters whose
     // NFKC form starts with one) cannot be for the bot, so the router need not see it.
-    if (msg.chatType !== 'p2p' && !msg.mentions.length && !/[/／]/.test(msg.text)) return true;
-    return (
-      parseCommand(msg.text, {
-        mentions: msg.mentions,
-        chatType: msg.chatType,
-        ...(this.botOpenId ? { botOpenId: this.botOpenId } : {}),
-      }).type === 'ignore'
-    );
+    if (msg.chatType !== 'p2p' && !msg.mentions.length && !/[/／]/.test(msg.text)) return undefined;
+    const route = routeMessage(msg.text, {
+      mentions: msg.mentions,
+      chatType: msg.chatType,
+      ...(this.botOpenId ? { botOpenId: this.botOpenId } : {}),
+    });
+    return route.parsed.type === 'ignore' ? undefined : route;
   }
 
-  private schedule(msg: ChatMessage): void {
+  /** `route`: what the quick check before the ack found (handled as routed then); a drained message is routed again. */
+  private schedule(msg: ChatMessage, route?: Route): void {
     this.work.add(msg.messageId, () =>
       handleMessage(
         {
@@ -210,6 +212,7 @@ export class Bot {
           botOpenId: () => this.botOpenId,
         },
         msg,
+        route,
       ).catch(async (err) => {
         // Only the store failing gets here (the boundary answers everything else): try again later.
         this.log.error(

@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import type { QuotaPolicy, StorePort } from '../store/port.js';
 import type { BotServices, CommandContext, Reply } from './commands/command.js';
 import { withBoundary } from './error-boundary.js';
-import { routeMessage } from './router.js';
+import { type Route, routeMessage } from './router.js';
 import type { Texts } from './texts/texts.js';
 
 export interface MessageHandlerOptions {
@@ -26,14 +26,21 @@ export interface MessageHandlerOptions {
  * uuid per message, so a repeat after a crash is a no-op at Feishu), and take it out of the inbox.
  * Any failure becomes an apology; the message is then done, not retried forever.
  */
-export async function handleMessage(o: MessageHandlerOptions, msg: ChatMessage): Promise<void> {
+export async function handleMessage(
+  o: MessageHandlerOptions,
+  msg: ChatMessage,
+  routed?: Route,
+): Promise<void> {
   const t = o.texts;
   const botOpenId = o.botOpenId();
-  const { parsed, command } = routeMessage(msg.text, {
-    mentions: msg.mentions,
-    chatType: msg.chatType,
-    ...(botOpenId ? { botOpenId } : {}),
-  });
+  // Routed already when the receiver's quick check just did it (no second parse); from the inbox, again.
+  const { parsed, command } =
+    routed ??
+    routeMessage(msg.text, {
+      mentions: msg.mentions,
+      chatType: msg.chatType,
+      ...(botOpenId ? { botOpenId } : {}),
+    });
   o.log.info(
     { messageId: msg.messageId, user: msg.senderOpenId, chatId: msg.chatId, command: parsed.type },
     `message ${msg.messageId}: ${parsed.type}`,
