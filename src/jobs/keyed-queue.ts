@@ -15,6 +15,8 @@ export interface KeyedQueueOptions {
 export class KeyedQueue {
   private readonly queue: PQueue;
   private readonly keys = new Set<string>();
+  /** Work added (with `follow`) while its key was still running: it runs right after. */
+  private readonly next = new Map<string, { fn: () => Promise<unknown>; after: (() => void) | undefined }>();
   private readonly onError: KeyedQueueOptions['onError'];
 
   constructor(opts: KeyedQueueOptions) {
@@ -38,15 +40,25 @@ export class KeyedQueue {
     return this.keys.size;
   }
 
-  /** Queues `fn` under `key`; false when that key is already queued or running. */
-  add(key: string, fn: () => Promise<unknown>, after?: () => void): boolean {
-    if (this.keys.has(key)) return false;
+  /**
+   * Queues `fn` under `key`; false when that key is already queued or running. With `follow`, work for a
+   * key still running is not dropped but runs once the current one ends (the latest such `fn` wins): for
+   * work the caller has claimed in the store, which nobody else would take up before its lease ends.
+   */
+  add(key: string, fn: () => Promise<unknown>, after?: () => void, follow = false): boolean {
+    if (this.keys.has(key)) {
+      if (follow) this.next.set(key, { fn, after });
+      return false;
+    }
     this.keys.add(key);
     this.queue
       .add(fn)
       .catch((err: unknown) => this.onError(err, key))
       .finally(() => {
         this.keys.delete(key);
+        const then = this.next.get(key);
+        this.next.delete(key);
+        if (then) this.add(key, then.fn, then.after, true);
         after?.();
       });
     return true;
@@ -61,6 +73,7 @@ export class KeyedQueue {
     this.queue.pause();
     this.queue.clear();
     this.keys.clear();
+    this.next.clear();
     await this.queue.onIdle();
   }
 }

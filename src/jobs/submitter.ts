@@ -64,11 +64,15 @@ export class Submitter {
       accounts: this.o.jimeng.accounts(),
       limit: this.queue.free,
     });
+    // `follow`: a job requeued by an account that refused it can be claimed again in the same group commit
+    // that put it back, before its previous turn has left the queue; dropped, it would sit claimed (as
+    // submitting) until its lease ran out.
     for (const job of claimed)
       this.queue.add(
         job.id,
         () => this.submit(job),
         () => this.wake(),
+        true,
       );
   }
 
