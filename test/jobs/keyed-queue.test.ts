@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KeyedQueue } from '../../src/jobs/keyed-queue.js';
-
-const gate = () => {
-  let open!: () => void;
-  const opened = new Promise<void>((r) => (open = r));
-  return { open, opened };
-};
+import { gate } from '../helpers/gate.js';
 
 describe('KeyedQueue', () => {
   it('drops work for a key that is running, unless told to follow: then it runs right after', async () => {

@@ -3,18 +3,13 @@ import type { Delivery } from '../../src/lark/decode-delivery.js';
 import { dispatch } from '../../src/lark/dispatch.js';
 import type { ChatEvent } from '../../src/lark/events.js';
 import { captureLogs, LEVEL } from '../helpers/capture-logger.js';
+import { gate } from '../helpers/gate.js';
 
 const other = (): Delivery => ({ type: 'other', eventType: 'x', reason: 'unhandled_event_type' });
 const click = (): Delivery => ({
   type: 'cardAction',
   action: { eventId: 'e', operatorOpenId: 'ou', value: {}, messageId: 'om', chatId: 'oc', createTime: 0 },
 });
-/** Resolves when `gate.open()` is called: the handler's "rest of the work" after its ack. */
-const gate = () => {
-  let open!: () => void;
-  const opened = new Promise<void>((r) => (open = r));
-  return { open, opened };
-};
 
 describe('dispatch', () => {
   it('answers at an ack made before the first await, while the handler still runs', async () => {
